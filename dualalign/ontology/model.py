@@ -1,0 +1,348 @@
+"""Typed, validated objects for one disease knowledge base.
+
+These are the boundary types: the loader builds them from RDF and CSV files, and every later
+layer (graph, persona, walk, generation) reads only these.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+__all__ = [
+    "Condition",
+    "Disease",
+    "DiseaseModel",
+    "DomainPrevalence",
+    "Label",
+    "LexiconDomain",
+    "MentionDensity",
+    "NoteType",
+    "NoteTypeRate",
+    "Parameter",
+    "PeriodStage",
+    "PersonaMarginal",
+    "PhenotypeDomain",
+    "Population",
+    "RiskFactor",
+    "RiskFactorGroup",
+    "RiskFactorPrevalence",
+    "RiskModifier",
+    "Source",
+    "Stage",
+    "StageTransition",
+    "Symptom",
+    "SymptomOnset",
+    "SymptomPrevalence",
+    "SymptomTransition",
+]
+
+Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+Category = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_]*$")]
+PopulationId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$")]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Probability = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
+NonNegative = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
+Positive = Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
+Curie = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_.]*:\S+$")]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+# ---------------------------------------------------------------- RDF entities
+
+
+class Disease(_Frozen):
+    """The disease a folder describes."""
+
+    id: Identifier
+    label: Text
+    format_version: Literal["1"]
+    definition: str = ""
+    xrefs: tuple[Curie, ...] = ()
+
+
+class LexiconDomain(_Frozen):
+    """A symptom-lexicon domain used to plan mentions (the paper's six)."""
+
+    id: Identifier
+    label: Text
+    definition: Text
+    order: int
+
+
+class PhenotypeDomain(_Frozen):
+    """A phenotyping domain (memory, executive function, ...)."""
+
+    id: Identifier
+    label: Text
+    order: int
+    definition: str = ""
+
+
+class Label(_Frozen):
+    """A sentence-classification label, with its written definition."""
+
+    id: Identifier
+    label: Text
+    definition: Text
+    order: int
+    examples: tuple[str, ...] = ()
+
+
+class Stage(_Frozen):
+    """An ordered disease stage with typical duration."""
+
+    id: Identifier
+    label: Text
+    definition: Text
+    order: int
+    mean_duration_months: NonNegative
+    source: Text
+    min_duration_months: NonNegative | None = None
+    max_duration_months: NonNegative | None = None
+    cdr: str | None = None
+    mmse_min: NonNegative | None = None
+    mmse_max: NonNegative | None = None
+    terminal: bool = False
+
+
+class NoteType(_Frozen):
+    """A kind of clinical note (primary care, neurology, ...)."""
+
+    id: Identifier
+    label: Text
+    definition: Text
+    abbreviation: str | None = None
+
+
+class Population(_Frozen):
+    """A target population personas are aligned to."""
+
+    id: PopulationId
+    label: Text
+    definition: Text
+    source: Text
+
+
+class RiskFactorGroup(_Frozen):
+    """One of the risk-factor / social-determinant groups."""
+
+    id: Identifier
+    label: Text
+    definition: Text
+
+
+class RiskFactor(_Frozen):
+    """A risk factor or social determinant a persona may carry."""
+
+    id: Identifier
+    label: Text
+    definition: Text
+    group: Identifier
+    xrefs: tuple[Curie, ...] = ()
+    synonyms: tuple[str, ...] = ()
+    prompt_phrase: str | None = None
+
+
+class Symptom(_Frozen):
+    """A lexicon term: a symptom with its phrasings, domains and default label."""
+
+    id: Identifier
+    label: Text
+    definition: Text
+    lexicon_domain: Identifier
+    phenotype_domains: tuple[Identifier, ...] = Field(min_length=1)
+    default_label: Identifier
+    onset_stage: Identifier
+    source: Text
+    synonyms: tuple[str, ...] = ()
+    lay_phrases: tuple[str, ...] = ()
+    abbreviations: tuple[str, ...] = ()
+    xrefs: tuple[Curie, ...] = ()
+
+
+# ---------------------------------------------------------------- CSV rows
+
+
+class Source(_Frozen):
+    """A citation (or a visibly marked assumption) that numbers point to."""
+
+    key: Text
+    kind: Literal["published", "assumption"]
+    citation: Text
+    locator: str = ""
+    confidence: Literal["V", "S", "U", "A"]
+
+
+class Parameter(_Frozen):
+    """A named scalar model parameter."""
+
+    name: Identifier
+    value: float
+    source: Text
+
+
+class StageTransition(_Frozen):
+    """Annual probability of moving from one stage to another (or staying)."""
+
+    from_stage: Identifier
+    to_stage: Identifier
+    probability: Probability
+    source: Text
+
+
+class PeriodStage(_Frozen):
+    """P(stage | year relative to diagnosis)."""
+
+    period: int
+    stage: Identifier
+    probability: Probability
+    source: Text
+
+
+class NoteTypeRate(_Frozen):
+    """Mean visits per year of one note type in one year."""
+
+    period: int
+    note_type: Identifier
+    visits_per_year: NonNegative
+    source: Text
+
+
+class MentionDensity(_Frozen):
+    """Mean symptom mentions per note in one year."""
+
+    period: int
+    mean_mentions: NonNegative
+    source: Text
+
+
+class DomainPrevalence(_Frozen):
+    """Share of symptom mentions that fall in a lexicon domain, per stage."""
+
+    stage: Identifier
+    domain: Identifier
+    proportion: Probability
+    source: Text
+
+
+class PersonaMarginal(_Frozen):
+    """P(category) of one demographic attribute in one population."""
+
+    population: PopulationId
+    attribute: Literal["age_band", "sex", "race_ethnicity", "education"]
+    category: Category
+    probability: Probability
+    source: Text
+
+
+class Condition(_Frozen):
+    """``attribute=category``: the persona subgroup a prevalence applies to."""
+
+    attribute: Identifier
+    category: Category
+
+
+class RiskFactorPrevalence(_Frozen):
+    """Prevalence of a risk factor in a population, optionally within a subgroup."""
+
+    population: PopulationId
+    risk_factor: Identifier
+    condition: Condition | None
+    prevalence: Probability
+    source: Text
+
+
+class SymptomPrevalence(_Frozen):
+    """Prevalence of a symptom among patients in a stage."""
+
+    stage: Identifier
+    symptom: Identifier
+    prevalence: Probability
+    source: Text
+
+
+class SymptomOnset(_Frozen):
+    """When a symptom typically starts, relative to diagnosis, and in how many patients."""
+
+    symptom: Identifier
+    onset_months: float
+    proportion: Probability
+    source: Text
+
+
+class SymptomTransition(_Frozen):
+    """A curated 'evolves to' edge between two symptoms (``stage`` None means any stage)."""
+
+    from_symptom: Identifier
+    to_symptom: Identifier
+    stage: Identifier | None
+    weight: Positive
+    source: Text
+
+
+class RiskModifier(_Frozen):
+    """A risk factor multiplying the weight of a domain, symptom or stage transition."""
+
+    risk_factor: Identifier
+    target_kind: Literal["domain", "symptom", "stage_transition"]
+    target: Text
+    stage: Identifier | None
+    multiplier: Positive
+    source: Text
+
+
+# ---------------------------------------------------------------- the whole folder
+
+
+class DiseaseModel(_Frozen):
+    """Everything one disease folder holds, validated and cross-checked."""
+
+    folder: str
+    checksum: str
+    disease: Disease
+    lexicon_domains: tuple[LexiconDomain, ...]
+    phenotype_domains: tuple[PhenotypeDomain, ...]
+    labels: tuple[Label, ...]
+    stages: tuple[Stage, ...]
+    note_types: tuple[NoteType, ...]
+    populations: tuple[Population, ...]
+    risk_factor_groups: tuple[RiskFactorGroup, ...]
+    risk_factors: tuple[RiskFactor, ...]
+    symptoms: tuple[Symptom, ...]
+    sources: tuple[Source, ...]
+    parameters: tuple[Parameter, ...]
+    stage_transitions: tuple[StageTransition, ...]
+    period_stage: tuple[PeriodStage, ...]
+    note_type_rates: tuple[NoteTypeRate, ...]
+    mention_density: tuple[MentionDensity, ...]
+    domain_prevalence: tuple[DomainPrevalence, ...]
+    persona_marginals: tuple[PersonaMarginal, ...]
+    risk_factor_prevalence: tuple[RiskFactorPrevalence, ...]
+    symptom_prevalence: tuple[SymptomPrevalence, ...] = ()
+    symptom_onset: tuple[SymptomOnset, ...] = ()
+    symptom_transitions: tuple[SymptomTransition, ...] = ()
+    risk_modifiers: tuple[RiskModifier, ...] = ()
+
+    @property
+    def name(self) -> str:
+        """The disease identifier."""
+        return self.disease.id
+
+    @property
+    def periods(self) -> tuple[int, ...]:
+        """The years relative to diagnosis the priors cover, ascending."""
+        return tuple(sorted({row.period for row in self.period_stage}))
+
+    def parameter(self, name: str, default: float | None = None) -> float:
+        """Return a named parameter, or ``default`` when the folder does not set it."""
+        for p in self.parameters:
+            if p.name == name:
+                return p.value
+        if default is None:
+            raise KeyError(name)
+        return default

@@ -1,0 +1,210 @@
+"""Ways to break a copy of a disease folder, one mistake each, for validation tests."""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from dualalign.ontology import load_disease
+
+
+def read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def write_rows(path: Path, header: list[str], rows: list[dict[str, str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=header)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def set_cell(folder: Path, file: str, index: int, column: str, value: str) -> int:
+    """Set one cell; return the line number of that row (header is line 1)."""
+    header, rows = read_rows(folder / file)
+    rows[index][column] = value
+    write_rows(folder / file, header, rows)
+    return index + 2
+
+
+def _max_row(folder: Path, file: str, column: str) -> int:
+    _, rows = read_rows(folder / file)
+    return max(range(len(rows)), key=lambda i: float(rows[i][column]))
+
+
+def _shift_largest(folder: Path, file: str, column: str) -> None:
+    header, rows = read_rows(folder / file)
+    i = _max_row(folder, file, column)
+    rows[i][column] = f"{float(rows[i][column]) - 0.05:.6f}"
+    write_rows(folder / file, header, rows)
+
+
+def _append(folder: Path, file: str, text: str) -> int:
+    path = folder / file
+    body = path.read_text(encoding="utf-8").rstrip("\n") + "\n"
+    path.write_text(body + text, encoding="utf-8")
+    return body.count("\n") + 1
+
+
+def _drop_period(folder: Path, period: str) -> None:
+    for file in ("period_stage.csv", "note_type_rates.csv", "mention_density.csv"):
+        header, rows = read_rows(folder / file)
+        write_rows(folder / file, header, [r for r in rows if r["period"] != period])
+
+
+def _first_symptom_id(folder: Path) -> str:
+    return load_disease(folder).symptoms[0].id
+
+
+def _terminal_row(folder: Path) -> None:
+    model = load_disease(folder)
+    terminal = next(s.id for s in model.stages if s.terminal)
+    header, rows = read_rows(folder / "stage_transitions.csv")
+    rows.append({**rows[0], "from_stage": terminal, "to_stage": terminal, "probability": "1"})
+    write_rows(folder / "stage_transitions.csv", header, rows)
+
+
+def _dup_symptom(folder: Path) -> None:
+    ident = _first_symptom_id(folder)
+    _append(
+        folder,
+        "symptoms.ttl",
+        "<https://w3id.org/dualalign/alzheimers#dup_x> a "
+        "<https://w3id.org/dualalign/schema#Symptom> ;\n"
+        f'  <http://purl.org/dc/terms/identifier> "{ident}" .\n',
+    )
+
+
+def _dangling_domain(folder: Path) -> None:
+    path = folder / "symptoms.ttl"
+    text = path.read_text(encoding="utf-8")
+    new, n = re.subn(
+        r"(da:lexiconDomain\s+)(\S+?)(\s*[;.])", r"\1ad:no_such_domain\3", text, count=1
+    )
+    assert n == 1
+    path.write_text(new, encoding="utf-8")
+
+
+def _rename_none(folder: Path) -> None:
+    path = folder / "disease.ttl"
+    text = path.read_text(encoding="utf-8")
+    new, n = re.subn(r'dcterms:identifier\s+"none"', 'dcterms:identifier "nothing"', text)
+    assert n == 1
+    path.write_text(new, encoding="utf-8")
+
+
+def _negative_duration(folder: Path) -> None:
+    path = folder / "disease.ttl"
+    text = path.read_text(encoding="utf-8")
+    new, n = re.subn(r"(da:meanDurationMonths\s+)([0-9.]+)", r"\1-4.0", text, count=1)
+    assert n == 1
+    path.write_text(new, encoding="utf-8")
+
+
+def _missing_column(folder: Path) -> None:
+    header, rows = read_rows(folder / "mention_density.csv")
+    keep = [h for h in header if h != "source"]
+    write_rows(folder / "mention_density.csv", keep, [{k: r[k] for k in keep} for r in rows])
+
+
+def _extra_column(folder: Path) -> None:
+    header, rows = read_rows(folder / "mention_density.csv")
+    write_rows(
+        folder / "mention_density.csv", [*header, "sorce"], [{**r, "sorce": "x"} for r in rows]
+    )
+
+
+def _bad_condition(folder: Path) -> None:
+    header, rows = read_rows(folder / "risk_factor_prevalence.csv")
+    rows.append({**rows[0], "condition": "sex=unknown_sex"})
+    write_rows(folder / "risk_factor_prevalence.csv", header, rows)
+
+
+def _dup_row(folder: Path) -> None:
+    header, rows = read_rows(folder / "mention_density.csv")
+    write_rows(folder / "mention_density.csv", header, [*rows, rows[0]])
+
+
+Breaker = Callable[[Path], object]
+
+#: id -> (how to break the folder, substrings the single error line must contain)
+CASES: dict[str, tuple[Breaker, tuple[str, ...]]] = {
+    "missing_csv": (
+        lambda f: (f / "period_stage.csv").unlink(),
+        ("period_stage.csv", "required file is missing"),
+    ),
+    "missing_disease_ttl": (
+        lambda f: (f / "disease.ttl").unlink(),
+        ("disease.ttl", "required file is missing"),
+    ),
+    "malformed_turtle": (
+        lambda f: _append(f, "symptoms.ttl", "ad:oops a da:Symptom ;; ] .\n"),
+        ("symptoms.ttl:", "cannot parse as turtle"),
+    ),
+    "malformed_rdfxml": (
+        lambda f: (f / "extra.owl").write_text(
+            '<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+            "\n<rdf:Description>\n</rdf:RDF>\n"
+        ),
+        ("extra.owl:", "cannot parse as xml"),
+    ),
+    "malformed_obo": (
+        lambda f: (f / "extra.obo").write_text("format-version: 1.2\n\n[Term]\nid X:1\nname: a\n"),
+        ("extra.obo", "cannot parse as OBO", "no 'id:' tag"),
+    ),
+    "probability_above_one": (
+        lambda f: set_cell(f, "stage_transitions.csv", 0, "probability", "1.5"),
+        ("stage_transitions.csv:2", "probability", "less than or equal"),
+    ),
+    "negative_probability": (
+        lambda f: set_cell(f, "persona_marginals.csv", 0, "probability", "-0.1"),
+        ("persona_marginals.csv:2", "greater than or equal"),
+    ),
+    "not_a_number": (
+        lambda f: set_cell(f, "mention_density.csv", 0, "mean_mentions", "lots"),
+        ("mention_density.csv:2", "mean_mentions", "plain number"),
+    ),
+    "transitions_do_not_sum": (
+        lambda f: _shift_largest(f, "stage_transitions.csv", "probability"),
+        ("stage_transitions.csv", "sum to 0.95", "not 1"),
+    ),
+    "domains_do_not_sum": (
+        lambda f: _shift_largest(f, "domain_prevalence.csv", "proportion"),
+        ("domain_prevalence.csv", "sum to 0.95"),
+    ),
+    "dangling_rdf_reference": (_dangling_domain, ("symptoms.ttl", "no_such_domain", "not defined")),
+    "dangling_csv_reference": (
+        lambda f: set_cell(f, "period_stage.csv", 0, "stage", "no_such_stage"),
+        ("period_stage.csv:2", "no_such_stage", "not a defined Stage"),
+    ),
+    "duplicate_identifier": (_dup_symptom, ("symptoms.ttl", "duplicate Symptom identifier")),
+    "duplicate_row": (_dup_row, ("mention_density.csv", "duplicate period")),
+    "unknown_source_key": (
+        lambda f: set_cell(f, "note_type_rates.csv", 0, "source", "nope"),
+        ("note_type_rates.csv:2", "'nope'", "sources.csv"),
+    ),
+    "missing_column": (_missing_column, ("mention_density.csv:1", "missing column(s) source")),
+    "unknown_column": (_extra_column, ("mention_density.csv:1", "unknown column(s) sorce")),
+    "periods_not_contiguous": (lambda f: _drop_period(f, "-5"), ("not contiguous", "-5")),
+    "terminal_stage_outgoing": (_terminal_row, ("stage_transitions.csv", "terminal stage")),
+    "unknown_condition_category": (
+        _bad_condition,
+        ("risk_factor_prevalence.csv", "sex=unknown_sex"),
+    ),
+    "missing_none_label": (_rename_none, ("disease.ttl", "no label 'none'")),
+    "negative_duration": (_negative_duration, ("disease.ttl", "mean_duration_months")),
+    "not_utf8": (
+        lambda f: (f / "mention_density.csv").write_bytes(
+            "period,mean_mentions,source\n-10,2.7,caf\xe9\n".encode("latin-1")
+        ),
+        ("mention_density.csv", "not UTF-8"),
+    ),
+    "empty_csv": (
+        lambda f: (f / "symptom_onset.csv").write_text(""),
+        ("symptom_onset.csv", "file is empty"),
+    ),
+}
