@@ -15,6 +15,12 @@ __all__ = ["ENVIRONMENT_VARIABLES", "bundled_path", "data_home"]
 #: Every environment variable dualalign reads, with its meaning (the README lists the same).
 ENVIRONMENT_VARIABLES: dict[str, str] = {
     "DUALALIGN_HOME": "data directory for graphs, runs, caches and registered diseases",
+    "DUALALIGN_DEBUG": "any value: show tracebacks, as --debug",
+    "DUALALIGN_STORE": "graph store: memory (default) or neo4j",
+    "NEO4J_URI": "Neo4j Bolt URI (default bolt://127.0.0.1:7687)",
+    "NEO4J_USERNAME": "Neo4j user (default neo4j)",
+    "NEO4J_PASSWORD": "Neo4j password",
+    "NEO4J_DATABASE": "Neo4j database (default neo4j)",
 }
 
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-ALZ = ROOT / "ontologies" / "alzheimers"
-TEMPLATE = ROOT / "ontologies" / "_template"
+from tests.paths import ALZ, TEMPLATE  # noqa: F401  (re-exported for tests)
+
+pytest_plugins = ["tests.graph.fixtures"]
 
 
 @pytest.fixture(autouse=True)

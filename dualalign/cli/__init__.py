@@ -6,11 +6,15 @@ from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _dist_version
 
 from dualalign.cli._app import app, console, run
+from dualalign.cli.graph import graph_app
 from dualalign.cli.ontology import ontology_app
+from dualalign.cli.query import query_command
 
 __all__ = ["app", "main"]
 
 app.add_typer(ontology_app, name="ontology")
+app.add_typer(graph_app, name="graph")
+app.command("query")(query_command)
 
 
 @app.command("version")

@@ -1,0 +1,105 @@
+"""Options shared by commands that open a graph store.
+
+(No ``from __future__ import annotations`` here: typer reads these annotations at run time.)
+"""
+
+import functools
+import inspect
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from dualalign.graph import GraphStore, open_store
+
+__all__ = ["StoreKind", "StoreOptions", "with_store"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class StoreKind(StrEnum):
+    """Which graph store to use."""
+
+    memory = "memory"
+    neo4j = "neo4j"
+
+
+@dataclass
+class StoreOptions:
+    """Store selection and connection settings from the command line / environment."""
+
+    kind: StoreKind | None
+    graph_file: Path | None
+    uri: str | None
+    user: str | None
+    password: str | None
+    database: str | None
+
+    @contextmanager
+    def open(self) -> Iterator[GraphStore]:
+        """Open the store, and close it afterwards."""
+        store = open_store(
+            self.kind.value if self.kind else None,
+            graph_file=self.graph_file,
+            uri=self.uri,
+            username=self.user,
+            password=self.password,
+            database=self.database,
+        )
+        try:
+            yield store
+        finally:
+            store.close()
+
+
+def store_options(
+    store: Annotated[
+        StoreKind | None,
+        typer.Option("--store", envvar="DUALALIGN_STORE", help="Graph store (default: memory)."),
+    ] = None,
+    graph_file: Annotated[
+        Path | None,
+        typer.Option(help="Embedded store file (default: $DUALALIGN_HOME/graph/graph.json)."),
+    ] = None,
+    neo4j_uri: Annotated[
+        str | None,
+        typer.Option(envvar="NEO4J_URI", help="Neo4j Bolt URI (default: bolt://127.0.0.1:7687)."),
+    ] = None,
+    neo4j_user: Annotated[
+        str | None, typer.Option(envvar="NEO4J_USERNAME", help="Neo4j user (default: neo4j).")
+    ] = None,
+    neo4j_password: Annotated[
+        str | None,
+        typer.Option(envvar="NEO4J_PASSWORD", help="Neo4j password.", show_default=False),
+    ] = None,
+    neo4j_database: Annotated[
+        str | None, typer.Option(envvar="NEO4J_DATABASE", help="Neo4j database (default: neo4j).")
+    ] = None,
+) -> StoreOptions:
+    """Collect the store options into one object."""
+    return StoreOptions(store, graph_file, neo4j_uri, neo4j_user, neo4j_password, neo4j_database)
+
+
+_EXTRA = list(inspect.signature(store_options).parameters.values())
+
+
+def with_store(func: F) -> F:
+    """Give a command the store options; it receives them as ``store: StoreOptions``."""
+    sig = inspect.signature(func)
+    own = [p for p in sig.parameters.values() if p.name != "store"]
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        opts = store_options(**{p.name: kwargs.pop(p.name) for p in _EXTRA})
+        return func(*args, store=opts, **kwargs)
+
+    wrapper.__signature__ = sig.replace(parameters=own + _EXTRA)  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {
+        **{p.name: p.annotation for p in own + _EXTRA},
+        "return": sig.return_annotation,
+    }
+    return wrapper  # type: ignore[return-value]

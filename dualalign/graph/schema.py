@@ -1,0 +1,79 @@
+"""The graph model: node labels, relationship types and their properties, in one place.
+
+``cypher/schema.cypher`` documents the same model for Neo4j users; a test keeps both in step.
+"""
+
+from __future__ import annotations
+
+__all__ = ["NODE_LABELS", "REL_TYPES", "RelSpec"]
+
+#: Node label -> what it is. Every node has ``id`` (unique per label) and ``disease``.
+NODE_LABELS: dict[str, str] = {
+    "Disease": "the disease the graph describes (format version, checksum of its folder)",
+    "Stage": "ordered disease stage with durations; terminal stages absorb",
+    "Period": "a year relative to diagnosis (offset -10 .. +2) with mean mentions per note",
+    "NoteType": "a kind of clinical note",
+    "LexiconDomain": "a planning domain of the symptom lexicon",
+    "PhenotypeDomain": "a phenotyping domain",
+    "Label": "a sentence-classification label with its definition",
+    "Symptom": "a lexicon term with synonyms, lay phrasings and abbreviations",
+    "Population": "a target population personas are aligned to",
+    "Demographic": "one category of a persona attribute (id attribute=category)",
+    "RiskFactorGroup": "one of the five risk-factor / social-determinant groups",
+    "RiskFactor": "a risk factor or social determinant",
+    "Source": "a citation or a marked assumption that numbers point to",
+    "Persona": "a sampled synthetic patient",
+}
+
+
+class RelSpec:
+    """A relationship type: endpoint labels, what it means, and its probability property."""
+
+    __slots__ = ("dst", "meaning", "probability", "src")
+
+    def __init__(self, src: str, dst: str, meaning: str, probability: str | None = None) -> None:
+        self.src, self.dst, self.meaning, self.probability = src, dst, meaning, probability
+
+
+REL_TYPES: dict[str, RelSpec] = {
+    "PROGRESSES_TO": RelSpec("Stage", "Stage", "annual stage transition", "probability"),
+    "NEXT": RelSpec("Period", "Period", "the following year"),
+    "IN_STAGE": RelSpec("Period", "Stage", "P(stage | year)", "probability"),
+    "HAS_NOTE_TYPE": RelSpec(
+        "Period", "NoteType", "visits per year and share of notes", "probability"
+    ),
+    "DOMAIN_SHARE": RelSpec("Stage", "LexiconDomain", "share of mentions by domain", "probability"),
+    "EMITS": RelSpec("Stage", "Symptom", "P(symptom) for a freshly drawn mention", "probability"),
+    "PREVALENCE": RelSpec(
+        "Stage", "Symptom", "published prevalence among patients in a stage", "prevalence"
+    ),
+    "TRANSITIONS_TO": RelSpec(
+        "Symptom",
+        "Symptom",
+        "per stage: symptom persists (self) or evolves into another",
+        "probability",
+    ),
+    "RESAMPLES": RelSpec(
+        "Symptom",
+        "Stage",
+        "per stage: mention is re-drawn from the stage's EMITS distribution",
+        "probability",
+    ),
+    "IN_DOMAIN": RelSpec("Symptom", "LexiconDomain", "lexicon domain of a term"),
+    "IN_PHENOTYPE": RelSpec("Symptom", "PhenotypeDomain", "phenotype domain of a term"),
+    "DEFAULT_LABEL": RelSpec("Symptom", "Label", "label a plain mention of the term takes"),
+    "ONSET_IN": RelSpec("Symptom", "Stage", "earliest stage the term is usually documented"),
+    "IN_GROUP": RelSpec("RiskFactor", "RiskFactorGroup", "group of a risk factor"),
+    "PREVALENT_IN": RelSpec(
+        "RiskFactor", "Population", "prevalence, optionally within attribute=category", "prevalence"
+    ),
+    "HAS_CATEGORY": RelSpec(
+        "Population", "Demographic", "P(category) of an attribute", "probability"
+    ),
+    "MODIFIES": RelSpec(
+        "RiskFactor", "*", "multiplier on a domain share, symptom weight or stage transition"
+    ),
+    "CITES": RelSpec("*", "Source", "the source behind a node's numbers"),
+    "IN_POPULATION": RelSpec("Persona", "Population", "population a persona was sampled for"),
+    "HAS_RISK_FACTOR": RelSpec("Persona", "RiskFactor", "a persona's risk factors"),
+}

@@ -1,0 +1,107 @@
+"""`dualalign graph` and `dualalign query`, run as subprocesses on real files and servers."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+import pytest
+
+from tests.cli.test_ontology_cli import _one_clean_error_line
+
+
+def _checksum(stdout: str) -> str:
+    match = re.search(r"checksum ([0-9a-f]{16})", stdout)
+    assert match, stdout
+    return match.group(1)
+
+
+def test_load_twice_same_checksum_and_stats(run_cli, alz_graph):
+    first = run_cli("graph", "load", "--disease", "alzheimers")
+    second = run_cli("graph", "load")
+    assert first.returncode == second.returncode == 0, first.stderr + second.stderr
+    assert _checksum(first.stdout) == _checksum(second.stdout) == alz_graph.checksum[:16]
+    assert "0 stale removed" in second.stdout
+    stats = run_cli("graph", "stats")
+    assert stats.returncode == 0
+    assert alz_graph.checksum in stats.stdout
+    for label, count in alz_graph.counts().items():
+        assert re.search(rf"{label}\s+│\s+{count}\s", stats.stdout), label
+
+
+def test_empty_store_errors_say_load_first(run_cli):
+    line = _one_clean_error_line(run_cli("graph", "stats"))
+    assert "dualalign graph load" in line
+    line = _one_clean_error_line(run_cli("query", "note_type_mix"))
+    assert "dualalign graph load" in line
+
+
+def test_query_formats(run_cli, alz_model):
+    assert run_cli("graph", "load").returncode == 0
+    listing = run_cli("query")
+    assert listing.returncode == 0 and "top_transitions" in listing.stdout
+    as_json = run_cli(
+        "query", "note_type_mix", "-p", "from_period=0", "-p", "to_period=0", "--format", "json"
+    )
+    rows = json.loads(as_json.stdout)
+    expected = sorted(r.note_type for r in alz_model.note_type_rates if r.period == 0)
+    assert [r["note_type"] for r in rows] == expected
+    assert sum(r["share"] for r in rows) == pytest.approx(1.0)
+    as_csv = run_cli(
+        "query", "note_type_mix", "-p", "from_period=0", "-p", "to_period=0", "--format", "csv"
+    )
+    parsed = list(csv.DictReader(io.StringIO(as_csv.stdout)))
+    assert [r["note_type"] for r in parsed] == expected
+    table = run_cli("query", "domain_share_by_stage")
+    assert table.returncode == 0 and "mild_dementia" in table.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["query", "no_such_query"], "available: "),
+        (["query", "top_transitions"], "needs symptom"),
+        (["query", "top_transitions", "-p", "symptom=x", "-p", "limit=many"], "cannot read 'many'"),
+        (["query", "top_transitions", "-p", "colour=red"], "has no parameter colour"),
+        (["query", "top_transitions", "-p", "symptom"], "is not key=value"),
+        (["graph", "import", "/no/such/file.json"], "no such graph file"),
+        (["graph", "load", "--disease", "nope"], "unknown disease 'nope'"),
+        (
+            ["graph", "stats", "--store", "neo4j", "--neo4j-uri", "bolt://127.0.0.1:1"],
+            "docker compose up -d",
+        ),
+    ],
+)
+def test_bad_input_one_line(run_cli, args, expected):
+    assert run_cli("graph", "load").returncode == 0
+    assert expected in _one_clean_error_line(run_cli(*args))
+
+
+@pytest.mark.neo4j
+def test_export_memory_import_neo4j_same_graph(run_cli, tmp_path, neo4j_store, alz_graph):
+    assert run_cli("graph", "load").returncode == 0
+    out = tmp_path / "graph.json.gz"
+    exported = run_cli("graph", "export", str(out))
+    assert exported.returncode == 0, exported.stderr
+    imported = run_cli("graph", "import", str(out), "--store", "neo4j")
+    assert imported.returncode == 0, imported.stderr
+    assert _checksum(imported.stdout) == alz_graph.checksum[:16]
+    direct = run_cli("graph", "load", "--store", "neo4j")
+    assert _checksum(direct.stdout) == alz_graph.checksum[:16]
+    assert "0 stale removed" in direct.stdout
+    memory_rows = run_cli(
+        "query", "top_transitions", "-p", "symptom=forgetfulness", "--format", "json"
+    )
+    neo4j_rows = run_cli(
+        "query",
+        "top_transitions",
+        "-p",
+        "symptom=forgetfulness",
+        "--store",
+        "neo4j",
+        "--format",
+        "json",
+    )
+    assert json.loads(memory_rows.stdout) == json.loads(neo4j_rows.stdout) != []
