@@ -9,12 +9,15 @@ from dualalign.cli._app import app, console, run
 from dualalign.cli.graph import graph_app
 from dualalign.cli.ontology import ontology_app
 from dualalign.cli.query import query_command
+from dualalign.cli.walk import personas_app, walk_command
 
 __all__ = ["app", "main"]
 
 app.add_typer(ontology_app, name="ontology")
 app.add_typer(graph_app, name="graph")
 app.command("query")(query_command)
+app.add_typer(personas_app, name="personas")
+app.command("walk")(walk_command)
 
 
 @app.command("version")

@@ -62,6 +62,21 @@ class Rel(BaseModel):
     def _clean(cls, value: Mapping[str, Any]) -> dict[str, PropValue]:
         return clean_props(value)
 
+    @classmethod
+    def between(
+        cls, rel_type: str, src: tuple[str, str], dst: tuple[str, str], key: str = "", **props: Any
+    ) -> Rel:
+        """A relationship from ``(label, id)`` to ``(label, id)``."""
+        return cls(
+            type=rel_type,
+            src_label=src[0],
+            src=src[1],
+            dst_label=dst[0],
+            dst=dst[1],
+            key=key,
+            props=props,
+        )
+
     @property
     def identity(self) -> tuple[str, str, str, str, str, str]:
         """What makes two relationships the same one."""

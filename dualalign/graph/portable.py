@@ -3,36 +3,15 @@
 from __future__ import annotations
 
 import gzip
-import os
-import tempfile
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from dualalign.errors import ConfigError, StoreError
+from dualalign.files import atomic_write_bytes
 from dualalign.graph.data import GraphData
 
-__all__ = ["atomic_write_bytes", "read_graph_file", "write_graph_file"]
-
-
-def atomic_write_bytes(path: Path, payload: bytes) -> None:
-    """Write ``payload`` so that ``path`` holds either the old or the new content, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+__all__ = ["read_graph_file", "write_graph_file"]
 
 
 def write_graph_file(graph: GraphData, path: Path) -> None:

@@ -25,20 +25,6 @@ from dualalign.ontology.model import DiseaseModel, Symptom
 __all__ = ["disease_graph", "emission_weights"]
 
 
-def _rel(
-    rel_type: str, src: tuple[str, str], dst: tuple[str, str], key: str = "", **props: object
-) -> Rel:
-    return Rel(
-        type=rel_type,
-        src_label=src[0],
-        src=src[1],
-        dst_label=dst[0],
-        dst=dst[1],
-        key=key,
-        props=dict(props),
-    )  # type: ignore[arg-type]
-
-
 def _fsum_ordered(values: list[float]) -> float:
     total = 0.0
     for v in values:
@@ -112,7 +98,7 @@ def _vocabulary(model: DiseaseModel, nodes: list[Node], rels: list[Rel]) -> None
         nodes.append(Node(label="Stage", id=st.id, props=st.model_dump(exclude={"id"})))
     for rf in model.risk_factors:
         nodes.append(Node(label="RiskFactor", id=rf.id, props=rf.model_dump(exclude={"id"})))
-        rels.append(_rel("IN_GROUP", ("RiskFactor", rf.id), ("RiskFactorGroup", rf.group)))
+        rels.append(Rel.between("IN_GROUP", ("RiskFactor", rf.id), ("RiskFactorGroup", rf.group)))
     for sym in model.symptoms:
         nodes.append(
             Node(
@@ -130,23 +116,25 @@ def _vocabulary(model: DiseaseModel, nodes: list[Node], rels: list[Rel]) -> None
             )
         )
         s = ("Symptom", sym.id)
-        rels.append(_rel("IN_DOMAIN", s, ("LexiconDomain", sym.lexicon_domain)))
-        rels.extend(_rel("IN_PHENOTYPE", s, ("PhenotypeDomain", p)) for p in sym.phenotype_domains)
-        rels.append(_rel("DEFAULT_LABEL", s, ("Label", sym.default_label)))
-        rels.append(_rel("ONSET_IN", s, ("Stage", sym.onset_stage)))
+        rels.append(Rel.between("IN_DOMAIN", s, ("LexiconDomain", sym.lexicon_domain)))
+        rels.extend(
+            Rel.between("IN_PHENOTYPE", s, ("PhenotypeDomain", p)) for p in sym.phenotype_domains
+        )
+        rels.append(Rel.between("DEFAULT_LABEL", s, ("Label", sym.default_label)))
+        rels.append(Rel.between("ONSET_IN", s, ("Stage", sym.onset_stage)))
     for label, items in (
         ("Stage", model.stages),
         ("Population", model.populations),
         ("Symptom", model.symptoms),
     ):
         for item in items:
-            rels.append(_rel("CITES", (label, item.id), ("Source", item.source)))
+            rels.append(Rel.between("CITES", (label, item.id), ("Source", item.source)))
 
 
 def _timeline(model: DiseaseModel, nodes: list[Node], rels: list[Rel]) -> None:
     for row in model.stage_transitions:
         rels.append(
-            _rel(
+            Rel.between(
                 "PROGRESSES_TO",
                 ("Stage", row.from_stage),
                 ("Stage", row.to_stage),
@@ -169,10 +157,10 @@ def _timeline(model: DiseaseModel, nodes: list[Node], rels: list[Rel]) -> None:
             )
         )
     for a, b in itertools.pairwise(periods):
-        rels.append(_rel("NEXT", ("Period", str(a)), ("Period", str(b))))
+        rels.append(Rel.between("NEXT", ("Period", str(a)), ("Period", str(b))))
     for row in model.period_stage:
         rels.append(
-            _rel(
+            Rel.between(
                 "IN_STAGE",
                 ("Period", str(row.period)),
                 ("Stage", row.stage),
@@ -187,7 +175,7 @@ def _timeline(model: DiseaseModel, nodes: list[Node], rels: list[Rel]) -> None:
         total = _fsum_ordered([r.visits_per_year for r in rows])
         for r in rows:
             rels.append(
-                _rel(
+                Rel.between(
                     "HAS_NOTE_TYPE",
                     ("Period", str(period)),
                     ("NoteType", r.note_type),
@@ -201,7 +189,7 @@ def _timeline(model: DiseaseModel, nodes: list[Node], rels: list[Rel]) -> None:
 def _symptom_dynamics(model: DiseaseModel, rels: list[Rel]) -> None:
     for row in model.domain_prevalence:
         rels.append(
-            _rel(
+            Rel.between(
                 "DOMAIN_SHARE",
                 ("Stage", row.stage),
                 ("LexiconDomain", row.domain),
@@ -211,7 +199,7 @@ def _symptom_dynamics(model: DiseaseModel, rels: list[Rel]) -> None:
         )
     for row in model.symptom_prevalence:
         rels.append(
-            _rel(
+            Rel.between(
                 "PREVALENCE",
                 ("Stage", row.stage),
                 ("Symptom", row.symptom),
@@ -223,7 +211,9 @@ def _symptom_dynamics(model: DiseaseModel, rels: list[Rel]) -> None:
     for stage_id, probs in emits.items():
         for sym_id in sorted(probs):
             rels.append(
-                _rel("EMITS", ("Stage", stage_id), ("Symptom", sym_id), probability=probs[sym_id])
+                Rel.between(
+                    "EMITS", ("Stage", stage_id), ("Symptom", sym_id), probability=probs[sym_id]
+                )
             )
     persist = model.parameter("symptom_persistence")
     evolve = model.parameter("symptom_evolution")
@@ -238,7 +228,7 @@ def _symptom_dynamics(model: DiseaseModel, rels: list[Rel]) -> None:
             s = ("Symptom", sym.id)
             out = edges.get(sym.id, {})
             rels.append(
-                _rel(
+                Rel.between(
                     "TRANSITIONS_TO",
                     s,
                     s,
@@ -252,7 +242,7 @@ def _symptom_dynamics(model: DiseaseModel, rels: list[Rel]) -> None:
             total = _fsum_ordered([out[k] for k in sorted(out)])
             for target in sorted(out):
                 rels.append(
-                    _rel(
+                    Rel.between(
                         "TRANSITIONS_TO",
                         s,
                         ("Symptom", target),
@@ -262,7 +252,9 @@ def _symptom_dynamics(model: DiseaseModel, rels: list[Rel]) -> None:
                         probability=mass * out[target] / total,
                     )
                 )
-            rels.append(_rel("RESAMPLES", s, ("Stage", stage_id), probability=1.0 - persist - mass))
+            rels.append(
+                Rel.between("RESAMPLES", s, ("Stage", stage_id), probability=1.0 - persist - mass)
+            )
 
 
 def _personas(model: DiseaseModel, nodes: list[Node], rels: list[Rel]) -> None:
@@ -279,7 +271,7 @@ def _personas(model: DiseaseModel, nodes: list[Node], rels: list[Rel]) -> None:
                 )
             )
         rels.append(
-            _rel(
+            Rel.between(
                 "HAS_CATEGORY",
                 ("Population", row.population),
                 ("Demographic", demo),
@@ -292,7 +284,7 @@ def _personas(model: DiseaseModel, nodes: list[Node], rels: list[Rel]) -> None:
             "*" if row.condition is None else f"{row.condition.attribute}={row.condition.category}"
         )
         rels.append(
-            _rel(
+            Rel.between(
                 "PREVALENT_IN",
                 ("RiskFactor", row.risk_factor),
                 ("Population", row.population),
@@ -314,7 +306,7 @@ def _personas(model: DiseaseModel, nodes: list[Node], rels: list[Rel]) -> None:
         if row.target_kind == "stage_transition":
             a, _, b = row.target.partition(">")
             rels.append(
-                _rel(
+                Rel.between(
                     "MODIFIES",
                     ("RiskFactor", row.risk_factor),
                     ("Stage", b),
@@ -326,7 +318,7 @@ def _personas(model: DiseaseModel, nodes: list[Node], rels: list[Rel]) -> None:
         else:
             label = "LexiconDomain" if row.target_kind == "domain" else "Symptom"
             rels.append(
-                _rel(
+                Rel.between(
                     "MODIFIES",
                     ("RiskFactor", row.risk_factor),
                     (label, row.target),

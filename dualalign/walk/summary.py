@@ -1,0 +1,55 @@
+"""A plain summary of a batch of trajectories: visits per patient, stage mix, top symptoms."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+__all__ = ["TrajectorySummary", "summarise"]
+
+
+@dataclass
+class TrajectorySummary:
+    """Running totals over trajectory records."""
+
+    patients: int = 0
+    visits: list[int] = field(default_factory=list)
+    mentions: int = 0
+    deaths: int = 0
+    stages: Counter[str] = field(default_factory=Counter)
+    note_types: Counter[str] = field(default_factory=Counter)
+    symptoms: Counter[str] = field(default_factory=Counter)
+    domains: Counter[str] = field(default_factory=Counter)
+
+    def add(self, record: Mapping[str, Any]) -> None:
+        """Count one trajectory record."""
+        self.patients += 1
+        self.visits.append(len(record["visits"]))
+        self.deaths += record.get("died_at_period") is not None
+        for visit in record["visits"]:
+            self.stages[visit["stage"]] += 1
+            self.note_types[visit["note_type"]] += 1
+            self.mentions += len(visit["mentions"])
+            for m in visit["mentions"]:
+                self.symptoms[m["symptom"]] += 1
+                self.domains[m["domain"]] += 1
+
+    @property
+    def visits_per_patient(self) -> tuple[float, float]:
+        """Mean and median visits per patient."""
+        if not self.visits:
+            return 0.0, 0.0
+        arr = np.asarray(self.visits)
+        return float(arr.mean()), float(np.median(arr))
+
+
+def summarise(records: Iterable[Mapping[str, Any]]) -> TrajectorySummary:
+    """Summarise trajectory records."""
+    summary = TrajectorySummary()
+    for record in records:
+        summary.add(record)
+    return summary
