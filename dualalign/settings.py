@@ -21,6 +21,8 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "NEO4J_USERNAME": "Neo4j user (default neo4j)",
     "NEO4J_PASSWORD": "Neo4j password",
     "NEO4J_DATABASE": "Neo4j database (default neo4j)",
+    "OPENAI_API_KEY": "key for --llm openai (not needed for a server on 127.0.0.1)",
+    "OPENAI_BASE_URL": "OpenAI-compatible server URL for --llm openai (or --base-url)",
 }
 
 

@@ -1,0 +1,77 @@
+"""Grounding checks on a generated note: planned symptoms expressed, persona not
+contradicted, no real-looking identifiers."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from dualalign.generation.context import NoteTask
+from dualalign.generation.vocabulary import Vocabulary, phrase_in
+
+__all__ = ["GroundingResult", "check_note"]
+
+_IDENTIFIERS = {
+    "date": re.compile(
+        r"\b\d{1,2}[/-]\d{1,2}[/-]\d{2,4}\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|"
+        r"sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4}\b",
+        re.IGNORECASE,
+    ),
+    "record number": re.compile(
+        r"\b(?:mrn|ssn|record)\s*(?:#|no\.?|number)?:?\s*\d{3,}|"
+        r"\b\d{3}-\d{2}-\d{4}\b|\b\d{7,}\b",
+        re.IGNORECASE,
+    ),
+    "phone number": re.compile(r"\(?\b\d{3}\)?[ .-]\d{3}[ .-]\d{4}\b"),
+    "name": re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr)\.? [A-Z][a-z]+"),
+}
+_MALE = re.compile(r"\b(?:he|him|his|himself)\b", re.IGNORECASE)
+_FEMALE = re.compile(r"\b(?:she|her|hers|herself)\b", re.IGNORECASE)
+_AGE = re.compile(r"\b(\d{2,3})[- ]?(?:year[- ]old|yo|y/o|y\.o\.)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class GroundingResult:
+    """Whether a note passed, which planned symptoms it expressed, and why it failed."""
+
+    expressed: tuple[str, ...]
+    problems: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing is wrong."""
+        return not self.problems
+
+
+def expressed(symptom: str, text: str, vocab: Vocabulary) -> bool:
+    """Some lexicon phrasing of the symptom appears in the text."""
+    return any(phrase_in(phrase, text) for phrase in vocab.phrases(symptom))
+
+
+def check_note(task: NoteTask, text: str, vocab: Vocabulary) -> GroundingResult:
+    """Check one note against its task."""
+    problems = []
+    done = tuple(s for s in task.terms if expressed(s, text, vocab))
+    if task.mode in ("dualalign", "trajectory-only"):
+        missing = [s for s in task.terms if s not in done]
+        if missing:
+            problems.append(f"planned symptom not expressed: {', '.join(missing)}")
+    if task.mode in ("dualalign", "persona-only"):
+        male, female = bool(_MALE.search(text)), bool(_FEMALE.search(text))
+        if task.persona.sex == "female" and male and not female:
+            problems.append("pronouns contradict the persona's sex (he/his for a woman)")
+        if task.persona.sex == "male" and female and not male:
+            problems.append("pronouns contradict the persona's sex (she/her for a man)")
+        for match in _AGE.finditer(text):
+            if abs(int(match.group(1)) - task.age_at_visit()) > 1:
+                problems.append(
+                    f"age {match.group(1)} contradicts the persona's {task.age_at_visit()}"
+                )
+        for rf in task.persona.risk_factors:
+            name = str(vocab.risk_factors.get(rf, {}).get("label", rf)).lower()
+            if re.search(rf"\b(?:no (?:history|hx) of|denies)\s+{re.escape(name)}", text.lower()):
+                problems.append(f"denies the persona's history of {name}")
+    for kind, pattern in _IDENTIFIERS.items():
+        if pattern.search(text):
+            problems.append(f"contains a real-looking {kind}")
+    return GroundingResult(done, tuple(problems))

