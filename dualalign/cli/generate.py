@@ -13,11 +13,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from dualalign.cli._app import console
 from dualalign.cli._options import StoreKind, StoreOptions, with_store
 from dualalign.errors import ConfigError, GraphEmptyError
-from dualalign.generation.context import FORMATS, MODES
-from dualalign.generation.pipeline import RunRequest, run_generation
-from dualalign.generation.runner import GenerationSettings, RunStats
+from dualalign.generation.modes import FORMATS, MODES
 from dualalign.graph import GraphData, GraphStore
-from dualalign.llm import LLMSpec
 from dualalign.ontology import load_disease, resolve_disease
 from dualalign.ontology.to_graph import disease_graph
 from dualalign.settings import data_home
@@ -96,6 +93,11 @@ def generate_command(
     price_output: Annotated[float | None, typer.Option(help="USD per 1M output tokens.")] = None,
 ) -> None:
     """Write notes for personas' trajectories with an LLM and label every sentence."""
+    # LangChain and the OpenAI SDK load here, not at every command's start-up
+    from dualalign.generation.pipeline import RunRequest, run_generation
+    from dualalign.generation.runner import GenerationSettings, RunStats
+    from dualalign.llm import LLMSpec
+
     if mode not in MODES:
         raise ConfigError(f"unknown mode '{mode}'; use one of {', '.join(MODES)}")
     if fmt not in FORMATS:

@@ -1,8 +1,9 @@
-"""Grounded generation: notes and labelled sentences from walks and personas."""
+"""Grounded generation: notes and labelled sentences from walks and personas.
 
-from dualalign.generation.context import FORMATS, MODES, NoteTask
-from dualalign.generation.pipeline import RunRequest, run_generation
-from dualalign.generation.runner import GenerationSettings, Runner
+Import the pieces from their modules (``dualalign.generation.pipeline``, ``.runner``, ...);
+this package stays light so the command line starts fast.
+"""
 
-__all__ = ["FORMATS", "MODES", "GenerationSettings", "NoteTask", "RunRequest", "Runner",
-           "run_generation"]
+from dualalign.generation.modes import FORMATS, MODES, Format, Mode
+
+__all__ = ["FORMATS", "MODES", "Format", "Mode"]

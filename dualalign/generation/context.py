@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
+from dualalign.generation.modes import FORMATS, MODES, Format, Mode
 from dualalign.generation.prompts import STYLES
 from dualalign.generation.vocabulary import Vocabulary
 from dualalign.types import Persona, Visit
@@ -19,10 +19,6 @@ __all__ = [
     "render_sentence_request",
 ]
 
-Mode = Literal["dualalign", "persona-only", "trajectory-only", "unconstrained"]
-Format = Literal["sentences", "soap"]
-FORMATS: tuple[Format, ...] = ("sentences", "soap")
-MODES: tuple[Mode, ...] = ("dualalign", "persona-only", "trajectory-only", "unconstrained")
 
 
 @dataclass(frozen=True)
