@@ -20,7 +20,6 @@ __all__ = [
 ]
 
 
-
 @dataclass(frozen=True)
 class NoteTask:
     """One note to write: everything the prompt and the checks need, and its identity."""
@@ -64,6 +63,10 @@ def _term(symptom: str, vocab: Vocabulary, pick: int) -> str:
     return phrases[pick % min(len(phrases), 2)]  # the label or its first synonym
 
 
+def _definition(symptom: str, vocab: Vocabulary) -> str:
+    return str(vocab.symptoms.get(symptom, {}).get("definition", ""))
+
+
 def render_request(task: NoteTask, vocab: Vocabulary) -> str:
     """The human turn of the narrative prompt for this task's mode."""
     note = str(vocab.note_types.get(task.visit.note_type, {}).get("label", task.visit.note_type))
@@ -86,7 +89,10 @@ def render_request(task: NoteTask, vocab: Vocabulary) -> str:
             earlier = "; ".join(_term(s, vocab, 0) for s in task.earlier)
             lines.append(f"Earlier notes mentioned: {earlier}.")
         if task.terms:
-            terms = "; ".join(_term(s, vocab, task.seed + i) for i, s in enumerate(task.terms))
+            terms = "; ".join(
+                f"{_term(s, vocab, task.seed + i)} ({_definition(s, vocab)})"
+                for i, s in enumerate(task.terms)
+            )
             lines.append(f"Mention: {terms}.")
     lines.append("Also write 1 routine sentence without symptoms.")
     lines.append(f"Style: {style}.")
@@ -118,6 +124,8 @@ def render_sentence_request(task: NoteTask, vocab: Vocabulary, term: str | None)
     if task.mode in ("dualalign", "trajectory-only"):
         parts.append(_when(task.visit.years_from_diagnosis))
     head = ", ".join(parts) + "."
+    if task.mode in ("dualalign", "trajectory-only") and task.earlier and term is not None:
+        head += f" Earlier notes: {'; '.join(_term(s, vocab, 0) for s in task.earlier[:2])}."
     what = "a routine finding with no symptoms" if term is None else _term(term, vocab, task.seed)
     style = _SHORT_STYLES[(task.style + sum(map(ord, term or ""))) % len(_SHORT_STYLES)]
     return f"{head} Document: {what}. Style: {style}."

@@ -59,6 +59,18 @@ def test_requests_carry_only_what_the_mode_allows(trajectories, vocab, mode):
     assert has_time == (mode in ("dualalign", "trajectory-only"))
     if mode == "unconstrained":
         assert not task.terms and task.focus_label in vocab.labels
+    if mode in ("dualalign", "trajectory-only") and task.earlier and term:
+        assert "Earlier notes:" in text
+
+
+def test_soap_request_carries_plan_definitions_and_history(trajectories, vocab):
+    from dualalign.generation.context import render_request
+
+    task = next(t for t in _tasks(trajectories, vocab, "dualalign") if t.terms and t.earlier)
+    text = render_request(task, vocab)
+    for term in task.terms:
+        assert vocab.symptoms[term]["definition"] in text
+    assert "Earlier notes mentioned:" in text and "Patient:" in text
 
 
 def test_rule_annotator(vocab):
