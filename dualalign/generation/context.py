@@ -126,6 +126,7 @@ def render_sentence_request(task: NoteTask, vocab: Vocabulary, term: str | None)
     head = ", ".join(parts) + "."
     if task.mode in ("dualalign", "trajectory-only") and task.earlier and term is not None:
         head += f" Earlier notes: {'; '.join(_term(s, vocab, 0) for s in task.earlier[:2])}."
-    what = "a routine finding with no symptoms" if term is None else _term(term, vocab, task.seed)
+    # the preferred label: small models then write it, and the check accepts any phrasing
+    what = "a routine finding with no symptoms" if term is None else _term(term, vocab, 0)
     style = _SHORT_STYLES[(task.style + sum(map(ord, term or ""))) % len(_SHORT_STYLES)]
     return f"{head} Document: {what}. Style: {style}."

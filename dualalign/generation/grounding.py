@@ -27,7 +27,7 @@ _IDENTIFIERS = {
 }
 _MALE = re.compile(r"\b(?:he|him|his|himself)\b", re.IGNORECASE)
 _FEMALE = re.compile(r"\b(?:she|her|hers|herself)\b", re.IGNORECASE)
-_AGE = re.compile(r"\b(\d{2,3})[- ]?(?:year[- ]old|yo|y/o|y\.o\.)", re.IGNORECASE)
+_AGE = re.compile(r"\b(\d{2,3})[- ]?(?:years?[- ]old|yo|y/o|y\.o\.)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ __all__ = [
 ]
 
 NARRATIVE_VERSION = "narrative-v1"
-SENTENCE_VERSION = "sentence-v1"
+SENTENCE_VERSION = "sentence-v2"
 UNCONSTRAINED_VERSION = "unconstrained-v1"
 ANNOTATION_VERSION = "annotation-v1"
 
@@ -85,8 +85,14 @@ SENTENCE_PROMPT = ChatPromptTemplate.from_messages(
         ("system", _SENTENCE_SYSTEM),
         (
             "human",
-            "Primary care note, 74-year-old man with HTN, 3 years before diagnosis. "
-            "Document: forgetting recent conversations. Style: terse, abbreviations.",
+            "Primary care note, 70-year-old man with HTN. Document: a routine finding with "
+            "no symptoms. Style: terse, abbreviations.",
+        ),
+        ("ai", "BP 132/78, cont lisinopril, f/u 3 mo."),
+        (
+            "human",
+            "Primary care note, 74-year-old man, 3 years before diagnosis. Document: "
+            "forgetting recent conversations. Style: terse, abbreviations.",
         ),
         ("ai", "Pt c/o forgetting recent conversations w/ wife over past few months."),
         (
@@ -94,13 +100,11 @@ SENTENCE_PROMPT = ChatPromptTemplate.from_messages(
             "Neurology note, 81-year-old woman, year of diagnosis. Document: getting lost in "
             "familiar places. Style: full sentence.",
         ),
-        ("ai", "She became lost while driving to her usual grocery store last month."),
         (
-            "human",
-            "Primary care note, 70-year-old man. Document: a routine finding with no "
-            "symptoms. Style: terse, abbreviations.",
+            "ai",
+            "She reports getting lost in familiar places, most recently driving to her usual "
+            "grocery store.",
         ),
-        ("ai", "BP 132/78, cont lisinopril, f/u 3 mo."),
         ("human", "{request}"),
     ]
 )

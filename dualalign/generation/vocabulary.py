@@ -37,9 +37,12 @@ _STOP = {
 
 
 def _stem(word: str) -> str:
-    for suffix in ("ing", "ed", "es", "s"):
-        if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            return word[: -len(suffix)]
+    """A crude suffix stripper: forgetfulness -> forget, questions -> question."""
+    for _ in range(2):
+        for suffix in ("ness", "ful", "ing", "ed", "es", "s"):
+            if len(word) > len(suffix) + 3 and word.endswith(suffix):
+                word = word[: -len(suffix)]
+                break
     return word
 
 
