@@ -94,6 +94,8 @@ def generate_command(
 ) -> None:
     """Write notes for personas' trajectories with an LLM and label every sentence."""
     # LangChain and the OpenAI SDK load here, not at every command's start-up
+    from pydantic import ValidationError
+
     from dualalign.generation.pipeline import RunRequest, run_generation
     from dualalign.generation.runner import GenerationSettings, RunStats
     from dualalign.llm import LLMSpec
@@ -109,33 +111,37 @@ def generate_command(
     annotators = tuple(annotator or ("llm", "rule"))
     if not set(annotators) <= {"llm", "rule"}:
         raise ConfigError("--annotator takes llm or rule")
-    req = RunRequest(
-        patients=patients,
-        population=population,
-        seed=seed,
-        notes_per_patient=notes_per_patient,
-        max_terms=max_terms,
-        fmt=fmt,  # type: ignore[arg-type]
-        trajectories=str(trajectories) if trajectories else None,
-        llm=LLMSpec(
-            backend=llm,
-            model=model,
-            base_url=base_url,
-            model_path=model_path,  # type: ignore[arg-type]
-            temperature=temperature,
-            max_tokens=max_tokens,
-            timeout=timeout,
-            rate_limit=rate_limit,
-            structured_method=structured_method,
-        ),  # type: ignore[arg-type]
-        generation=GenerationSettings(
-            mode=mode,
-            max_attempts=max_attempts,
-            retries=retries,  # type: ignore[arg-type]
-            annotators=annotators,
+    try:
+        req = RunRequest(
+            patients=patients,
+            population=population,
             seed=seed,
-        ),
-    )  # type: ignore[arg-type]
+            notes_per_patient=notes_per_patient,
+            max_terms=max_terms,
+            fmt=fmt,
+            trajectories=str(trajectories) if trajectories else None,
+            llm=LLMSpec(
+                backend=llm,
+                model=model,
+                base_url=base_url,
+                model_path=model_path,
+                temperature=temperature,
+                max_tokens=max_tokens,
+                timeout=timeout,
+                rate_limit=rate_limit,
+                structured_method=structured_method,
+            ),
+            generation=GenerationSettings(
+                mode=mode,
+                max_attempts=max_attempts,
+                retries=retries,
+                annotators=annotators,
+            ),
+        )
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        option = {"backend": "llm"}.get(str(err["loc"][-1]), str(err["loc"][-1]))
+        raise ConfigError(f"--{option.replace('_', '-')}: {err['msg']}") from exc
     with store.open() as source:
         graph = _graph(source, store, disease)
     prices = (price_input or 0.0, price_output or 0.0) if (price_input or price_output) else None
@@ -165,7 +171,7 @@ def generate_command(
             out,
             concurrency=concurrency,
             cache=None if no_cache else data_home() / "cache" / "llm.sqlite",
-            formats=tuple(f for f, on in (("csv", csv), ("parquet", parquet)) if on),  # type: ignore[misc]
+            formats=tuple(f for f, on in (("csv", csv), ("parquet", parquet)) if on),
             price_per_mtok=prices,
             progress=progress,
         )

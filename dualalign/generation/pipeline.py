@@ -118,8 +118,8 @@ def run_generation(
         "tasks": len(tasks),
         "started_at": started,
     }
+    llm = make_llm(req.llm)  # bad LLM settings fail before anything is written
     resumed = journal.open(identity, base)
-    llm = make_llm(req.llm)
     llm_cache = SQLiteLLMCache(cache) if cache is not None else None
     if llm_cache is not None:
         llm.cache = llm_cache

@@ -59,7 +59,6 @@ class GenerationSettings(BaseModel):
     backoff: float = 0.5
     annotators: tuple[Literal["llm", "rule"], ...] = ("llm", "rule")
     primary: Literal["auto", "llm", "rule"] = "auto"
-    seed: int = 7
 
 
 def is_retryable(exc: BaseException) -> bool:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import sqlite3
 import threading
 import warnings
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -69,8 +68,3 @@ class SQLiteLLMCache(BaseCache):
         """Close the database."""
         with self._lock:
             self._db.close()
-
-    def keys(self) -> Sequence[tuple[str, str]]:
-        """Every cached key (for tests and diagnostics)."""
-        with self._lock:
-            return self._db.execute("SELECT DISTINCT prompt, llm FROM llm_cache").fetchall()

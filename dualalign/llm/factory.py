@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from typing import Any, Literal
@@ -163,8 +162,3 @@ def structured(
     if method == "prompt":
         return llm | _parse_json(schema)
     return llm.with_structured_output(schema, method=method)
-
-
-def describe_schema(schema: type[BaseModel]) -> str:
-    """The JSON schema as compact text, for prompts that ask for JSON."""
-    return json.dumps(schema.model_json_schema(), separators=(",", ":"))

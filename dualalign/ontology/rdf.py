@@ -14,7 +14,7 @@ from xml.sax import SAXParseException
 
 import networkx as nx
 import obonet
-from rdflib import RDF, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
 from dualalign.errors import Problem
@@ -201,10 +201,3 @@ def read_entities(folder: Path) -> tuple[list[Entity], list[Problem], list[Path]
         entities.extend(found)
         problems.extend(errors)
     return entities, problems, files
-
-
-def literal_text(value: object) -> str:
-    """The lexical form of a Literal, URIRef or plain string."""
-    if isinstance(value, Literal):
-        return str(value)
-    return str(value)
