@@ -14,12 +14,8 @@ served from the SQLite LLM cache. Prints requests/s and ratios::
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Annotated, Any
@@ -28,7 +24,8 @@ import openai
 import typer
 
 from dualalign.generation.prompts import SENTENCE_PROMPT
-from dualalign.llm import LLMSpec, SQLiteLLMCache, make_llm, smollm2_path
+from dualalign.llm import LLMSpec, SQLiteLLMCache, make_llm
+from dualalign.llm.server import LocalOpenAIServer
 
 TERMS = (
     "repetitive questioning",
@@ -50,40 +47,6 @@ def _requests(n: int) -> list[str]:
     ]
 
 
-def _server() -> tuple[subprocess.Popen[bytes], str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "llama_cpp.server",
-            "--model",
-            str(smollm2_path()),
-            "--model_alias",
-            "smollm2",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--n_ctx",
-            "2048",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/v1"
-    for _ in range(400):
-        try:
-            urllib.request.urlopen(f"{url}/models", timeout=2)
-            return proc, url
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    raise SystemExit("llama_cpp.server did not start")
-
-
 def _timed(fn: Any, items: list[Any], concurrency: int) -> float:
     t0 = time.perf_counter()
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
@@ -96,8 +59,7 @@ def main(
     concurrency: Annotated[int, typer.Option(help="Concurrency of the main comparison.")] = 4,
 ) -> None:
     """Run the comparisons and print the numbers."""
-    proc, url = _server()
-    try:
+    with LocalOpenAIServer() as url:
         prompts = _requests(requests)
         client = openai.OpenAI(base_url=url, api_key="not-needed")
 
@@ -138,9 +100,6 @@ def main(
             cached.cache = SQLiteLLMCache(Path(tmp) / "cache.sqlite")
             cold_s = _timed(ours_with(cached), items, concurrency)
             warm_s = _timed(ours_with(cached), items, concurrency)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
     n = len(prompts)
     print(f"{n} sentence prompts against llama_cpp.server (SmolLM2-135M) on 127.0.0.1")
     print(f"{'run':<44}{'seconds':>9}{'req/s':>9}")

@@ -4,17 +4,12 @@ OpenAI-compatible server (``python -m llama_cpp.server``) on 127.0.0.1."""
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from dualalign.generation.context import MODES
-from dualalign.llm import smollm2_path
+from dualalign.llm.server import LocalOpenAIServer
 
 pytestmark = [pytest.mark.llm, pytest.mark.slow]
 
@@ -95,50 +90,10 @@ def test_cached_rerun_is_identical(run_cli, tmp_path):
     assert text == [r["text"] for r in _rows(second / "sentences.jsonl")]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def llama_server():
-    port = _free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "llama_cpp.server",
-            "--model",
-            str(smollm2_path()),
-            "--model_alias",
-            "smollm2",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--n_ctx",
-            "2048",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/v1"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/models", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("llama_cpp.server did not start") from None
-                time.sleep(0.3)
+    with LocalOpenAIServer() as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
 
 
 def test_generate_through_openai_compatible_server(run_cli, tmp_path, llama_server, alz_model):
