@@ -14,7 +14,7 @@ from pydantic import conlist, create_model
 
 from dualalign.errors import GenerationError
 from dualalign.generation.prompts import ANNOTATION_PROMPT
-from dualalign.generation.vocabulary import Vocabulary, phrase_in
+from dualalign.generation.vocabulary import Vocabulary, phrase_at
 from dualalign.llm import structured
 
 __all__ = ["LLMAnnotator", "RuleAnnotator", "split_sentences"]
@@ -25,9 +25,13 @@ _BULLET = re.compile(
     r"\s*",
     re.IGNORECASE,
 )
-_NEGATION = re.compile(
-    r"\b(?:no|not|denies|denied|without|negative for|never|resolved)\b", re.IGNORECASE
-)
+_WORDS = re.compile(r"[a-z]+")
+_NEGATION_CUES = frozenset({"no", "not", "denies", "denied", "without", "negative", "never"})
+# NegEx-style: a cue negates lexicon matches up to this many words after it, unless a
+# conjunction closes its scope first; "no longer" and "not only" are not negations.
+_NEGATION_SCOPE = 5
+_SCOPE_ENDS = frozenset({"but", "however", "although", "though", "yet", "except"})
+_PSEUDO_NEGATION = frozenset({("no", "longer"), ("not", "only"), ("not", "just")})
 _REPORTER = re.compile(
     r"\b(?:son|daughter|wife|husband|spouse|family|caregiver|friend|neighbou?r|coworker|"
     r"sister|brother|niece|nephew|children)s?\b[^.]{0,40}\b(?:says?|said|reports?|reported|"
@@ -52,6 +56,17 @@ def split_sentences(text: str) -> list[str]:
     return out
 
 
+def _negated(words: list[str], at: int) -> bool:
+    """Whether a negation cue within the scope window before word ``at`` negates it."""
+    for i in range(at - 1, max(-1, at - 1 - _NEGATION_SCOPE), -1):
+        if words[i] in _SCOPE_ENDS:
+            return False
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        if words[i] in _NEGATION_CUES and (words[i], nxt) not in _PSEUDO_NEGATION:
+            return True
+    return False
+
+
 class RuleAnnotator:
     """Labels from lexicon matches, with negation, reporter and assistance cues."""
 
@@ -71,10 +86,14 @@ class RuleAnnotator:
         return out
 
     def matches(self, sentence: str) -> list[str]:
-        """Labels of the lexicon phrases a sentence expresses, unless negated."""
-        if _NEGATION.search(sentence):
-            return []
-        return [label for phrase, label in self._phrases if phrase_in(phrase, sentence)]
+        """Labels of the lexicon phrases a sentence expresses, except negated ones."""
+        words = _WORDS.findall(sentence.lower())
+        out = []
+        for phrase, label in self._phrases:
+            at = phrase_at(phrase, sentence)
+            if at is not None and not _negated(words, at):
+                out.append(label)
+        return out
 
     def label(self, sentence: str) -> str:
         """One label for a sentence."""

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
+
+import snowballstemmer
 
 from dualalign.graph.data import GraphData
 
-__all__ = ["Vocabulary", "content_words", "phrase_in"]
+__all__ = ["Vocabulary", "content_words", "phrase_at", "phrase_in"]
 
 _WORD = re.compile(r"[a-z]+")
 _STOP = {
@@ -36,27 +39,56 @@ _STOP = {
 }
 
 
+_STEMMER = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=1 << 16)
 def _stem(word: str) -> str:
-    """A crude suffix stripper: forgetfulness -> forget, questions -> question."""
-    for _ in range(2):
-        for suffix in ("ness", "ful", "ing", "ed", "es", "s"):
-            if len(word) > len(suffix) + 3 and word.endswith(suffix):
-                word = word[: -len(suffix)]
-                break
-    return word
+    """Snowball (Porter 2) stem: forgetfulness, forgetting -> forget; questions -> question."""
+    return str(_STEMMER.stemWord(word))
 
 
-def content_words(text: str) -> set[str]:
-    """Lower-cased, crudely stemmed content words of a text."""
-    return {_stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 2}
+@lru_cache(maxsize=1 << 12)
+def content_words(text: str) -> frozenset[str]:
+    """Lower-cased, stemmed content words of a text."""
+    return frozenset(
+        {_stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 2}
+    )
+
+
+@lru_cache(maxsize=1 << 12)
+def _analyse(text: str) -> tuple[tuple[str, ...], tuple[str, ...], frozenset[str]]:
+    """A text's words, their stems (empty for stop words) and the set of stems."""
+    words = tuple(_WORD.findall(text.lower()))
+    stems = tuple(_stem(w) if w not in _STOP and len(w) > 2 else "" for w in words)
+    return words, stems, frozenset(stems) - {""}
+
+
+def phrase_at(phrase: str, text: str) -> int | None:
+    """The word index in ``text`` where ``phrase`` is expressed, or None.
+
+    A phrase is expressed verbatim (as a run of words); or, for a single content word, by any
+    word with its stem (forgetful, forgetting for forgetfulness); or, for 2+ content words,
+    by most of its words' stems (75 %), located at the first of them.
+    """
+    words, stems, stem_set = _analyse(text)
+    target = _analyse(phrase)[0]
+    n = len(target)
+    if n:
+        for i in range(len(words) - n + 1):
+            if words[i : i + n] == target:
+                return i
+    need = content_words(phrase)
+    if not need or (len(need) == 1 and len(next(iter(need))) < 4):
+        return None
+    if len(need & stem_set) / len(need) < (1.0 if len(need) == 1 else 0.75):
+        return None
+    return next(i for i, stem in enumerate(stems) if stem in need)
 
 
 def phrase_in(phrase: str, text: str) -> bool:
-    """The phrase appears verbatim, or (for phrases of 2+ content words) most of its words do."""
-    if re.search(rf"\b{re.escape(phrase.lower())}\b", text.lower()):
-        return True
-    need = content_words(phrase)
-    return len(need) >= 2 and len(need & content_words(text)) / len(need) >= 0.6
+    """Whether ``phrase`` is expressed in ``text`` (see :func:`phrase_at`)."""
+    return phrase_at(phrase, text) is not None
 
 
 @dataclass(frozen=True)

@@ -87,6 +87,23 @@ def test_rule_annotator(vocab):
     assert rule.label("BP 130/80, continue lisinopril.") == "none"
 
 
+def test_rule_annotator_negation_scope_and_inflections(vocab):
+    rule = RuleAnnotator(vocab)
+    # inflected forms of a one-word term count (snowball stems)
+    assert rule.label("She has become forgetful over the past year.") == "cognitive_impairment"
+    assert rule.label("He is forgetting his appointments.") == "cognitive_impairment"
+    # a cue negates only what follows it closely, up to a conjunction
+    assert rule.label("No forgetfulness reported at this visit.") == "none"
+    assert rule.label("Denies anxiety, but reports forgetfulness.") == "cognitive_impairment"
+    assert (
+        rule.label("Appetite is not a concern; she reports marked forgetfulness at home.")
+        == "cognitive_impairment"
+    )
+    # "no longer" states a change, not an absence
+    assert rule.label("Pt shows apathy and no longer enjoys hobbies.") != "none"
+    assert rule.label("Forgetfulness noted; no longer cooks.") == "cognitive_impairment"
+
+
 def test_split_sentences():
     text = "S: Pt c/o forgetfulness. Wife notes repetition.\n- BP 130/80.\n\nP: f/u 3 mo."
     assert split_sentences(text) == [
