@@ -47,6 +47,13 @@ def generate_command(
     model_path: Annotated[
         str | None, typer.Option(help="Model folder (hf) or GGUF (local).")
     ] = None,
+    q8: Annotated[
+        bool,
+        typer.Option(
+            help="--llm local: run from a Q8_0 copy of the model, made once in "
+            "$DUALALIGN_HOME/models (faster prompts on CPU)."
+        ),
+    ] = True,
     structured_method: Annotated[
         str,
         typer.Option(
@@ -81,7 +88,11 @@ def generate_command(
     max_tokens: Annotated[int, typer.Option(help="Max tokens per note.")] = 160,
     timeout: Annotated[float, typer.Option(help="Seconds per LLM call.")] = 60.0,
     annotator: Annotated[
-        list[str] | None, typer.Option(help="Annotators: llm and/or rule (repeatable).")
+        list[str] | None,
+        typer.Option(
+            help="Annotators: llm and/or rule (repeatable); default rule for "
+            "--llm local, both otherwise."
+        ),
     ] = None,
     csv: Annotated[bool, typer.Option("--csv", help="Also write sentences.csv.")] = False,
     parquet: Annotated[
@@ -108,8 +119,8 @@ def generate_command(
         raise ConfigError(f"--out {out} is a file; give a folder such as runs/demo/")
     if overwrite and out.is_dir():
         shutil.rmtree(out)
-    annotators = tuple(annotator or ("llm", "rule"))
-    if not set(annotators) <= {"llm", "rule"}:
+    annotators = tuple(annotator) if annotator else None
+    if annotators and not set(annotators) <= {"llm", "rule"}:
         raise ConfigError("--annotator takes llm or rule")
     try:
         req = RunRequest(
@@ -125,6 +136,7 @@ def generate_command(
                 model=model,
                 base_url=base_url,
                 model_path=model_path,
+                q8=q8,
                 temperature=temperature,
                 max_tokens=max_tokens,
                 timeout=timeout,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from dualalign.generation.modes import FORMATS, MODES, Format, Mode
@@ -67,6 +68,14 @@ def _definition(symptom: str, vocab: Vocabulary) -> str:
     return str(vocab.symptoms.get(symptom, {}).get("definition", ""))
 
 
+def _gloss(symptom: str, vocab: Vocabulary) -> str:
+    """The definition's first clause (at most 10 words), lower-cased: enough to say what the
+    term means without a long prompt."""
+    text = re.split(r"[,;(]| that | which ", _definition(symptom, vocab))[0].rstrip(". ")
+    text = " ".join(text.split()[:10])
+    return text[:1].lower() + text[1:]
+
+
 def render_request(task: NoteTask, vocab: Vocabulary) -> str:
     """The human turn of the narrative prompt for this task's mode."""
     note = str(vocab.note_types.get(task.visit.note_type, {}).get("label", task.visit.note_type))
@@ -119,7 +128,8 @@ def render_sentence_request(task: NoteTask, vocab: Vocabulary, term: str | None)
                 for rf in task.persona.risk_factors[:2]
             ]
         )
-        who = f"{task.age_at_visit()}-year-old {sex}"
+        pronoun = {"female": " (she)", "male": " (he)"}.get(task.persona.sex, "")
+        who = f"{task.age_at_visit()}-year-old {sex}{pronoun}"
         parts.append(who + (f" with {', '.join(history)}" if history else ""))
     if task.mode in ("dualalign", "trajectory-only"):
         parts.append(_when(task.visit.years_from_diagnosis))
@@ -127,6 +137,10 @@ def render_sentence_request(task: NoteTask, vocab: Vocabulary, term: str | None)
     if task.mode in ("dualalign", "trajectory-only") and task.earlier and term is not None:
         head += f" Earlier notes: {'; '.join(_term(s, vocab, 0) for s in task.earlier[:2])}."
     # the preferred label: small models then write it, and the check accepts any phrasing
-    what = "a routine finding with no symptoms" if term is None else _term(term, vocab, 0)
+    what = (
+        "a routine finding with no symptoms"
+        if term is None
+        else f"{_term(term, vocab, 0)} ({_gloss(term, vocab)})"
+    )
     style = _SHORT_STYLES[(task.style + sum(map(ord, term or ""))) % len(_SHORT_STYLES)]
     return f"{head} Document: {what}. Style: {style}."

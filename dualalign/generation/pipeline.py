@@ -124,7 +124,10 @@ def run_generation(
     if llm_cache is not None:
         llm.cache = llm_cache
     # a local model gets a second instance for labelling, so each keeps its prompt prefix warm
-    annotator = make_llm(req.llm) if req.llm.backend == "local" else None
+    local = req.llm.backend == "local"
+    annotator = (
+        make_llm(req.llm) if local and "llm" in req.generation.resolved_annotators(local) else None
+    )
     if annotator is not None and llm_cache is not None:
         annotator.cache = llm_cache
     runner = Runner(llm, vocab, req.generation, annotator_llm=annotator)

@@ -22,7 +22,7 @@ __all__ = [
 ]
 
 NARRATIVE_VERSION = "narrative-v1"
-SENTENCE_VERSION = "sentence-v2"
+SENTENCE_VERSION = "sentence-v3"
 UNCONSTRAINED_VERSION = "unconstrained-v1"
 ANNOTATION_VERSION = "annotation-v1"
 
@@ -76,35 +76,41 @@ NARRATIVE_PROMPT = ChatPromptTemplate.from_messages(
 
 _SENTENCE_SYSTEM = (
     "You are a clinician writing one sentence of a clinical note. Reply with exactly one "
-    "sentence, in the style asked, and nothing else. Never write names, dates or record numbers."
+    "sentence, in the style asked, and nothing else. Use the patient's pronouns. Never write "
+    "names, dates or record numbers."
 )
 
-#: One sentence per call: what small local models do reliably (few-shot, one line).
+#: One sentence per call: what small local models do reliably (few-shot, one line). The
+#: examples differ in shape, so that no single pattern is copied into every answer.
 SENTENCE_PROMPT = ChatPromptTemplate.from_messages(
     [
         ("system", _SENTENCE_SYSTEM),
         (
             "human",
-            "Primary care note, 70-year-old man with HTN. Document: a routine finding with "
-            "no symptoms. Style: terse, abbreviations.",
+            "Primary care note, 70-year-old man (he) with hypertension. Document: a routine "
+            "finding with no symptoms. Style: terse, abbreviations.",
         ),
         ("ai", "BP 132/78, cont lisinopril, f/u 3 mo."),
         (
             "human",
-            "Primary care note, 74-year-old man, 3 years before diagnosis. Document: "
-            "forgetting recent conversations. Style: terse, abbreviations.",
+            "Primary care note, 74-year-old man (he), 3 years before diagnosis. Document: "
+            "forgetting recent conversations (not remembering what was said in recent talks). "
+            "Style: terse, abbreviations.",
         ),
         ("ai", "Pt c/o forgetting recent conversations w/ wife over past few months."),
         (
             "human",
-            "Neurology note, 81-year-old woman, year of diagnosis. Document: getting lost in "
-            "familiar places. Style: full sentence.",
+            "Geriatrics note, 77-year-old woman (she), 1 year before diagnosis. Document: "
+            "apathy (loss of motivation and interest in people and activities). Style: short, "
+            "one abbreviation.",
         ),
+        ("ai", "Apathy noted; she has stopped calling friends and rarely leaves the house."),
         (
-            "ai",
-            "She reports getting lost in familiar places, most recently driving to her usual "
-            "grocery store.",
+            "human",
+            "Neurology note, 81-year-old woman (she), year of diagnosis. Document: getting lost "
+            "in familiar places (becoming disoriented on known routes). Style: full sentence.",
         ),
+        ("ai", "She got lost driving to a store she has used for years and had to call for help."),
         ("human", "{request}"),
     ]
 )

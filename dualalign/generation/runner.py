@@ -47,6 +47,12 @@ __all__ = ["GenerationSettings", "RunStats", "Runner", "is_retryable"]
 
 logger = logging.getLogger(__name__)
 
+#: Chat models (besides the local one) that take per-call seed, stop and max_tokens.
+_CALL_OPTIONS = frozenset({"ChatOpenAI", "ChatTransformers"})
+
+#: Stop sequences for one-sentence answers: the end of a line or of a sentence.
+_ONE_SENTENCE = ["\n", ". ", "! ", "? "]
+
 
 class GenerationSettings(BaseModel):
     """How notes are written and checked."""
@@ -57,8 +63,16 @@ class GenerationSettings(BaseModel):
     max_attempts: int = 3
     retries: int = 5
     backoff: float = 0.5
-    annotators: tuple[Literal["llm", "rule"], ...] = ("llm", "rule")
+    #: None: the rule annotator alone for the in-process local model (a 135M model's labels
+    #: agree with the plan too rarely to be worth their time), both for any other back-end.
+    annotators: tuple[Literal["llm", "rule"], ...] | None = None
     primary: Literal["auto", "llm", "rule"] = "auto"
+
+    def resolved_annotators(self, local: bool) -> tuple[Literal["llm", "rule"], ...]:
+        """The annotators to run, given whether the model is the in-process local one."""
+        if self.annotators is not None:
+            return self.annotators
+        return ("rule",) if local else ("llm", "rule")
 
 
 def is_retryable(exc: BaseException) -> bool:
@@ -124,15 +138,18 @@ class Runner:
         self.llm, self.vocab, self.settings = llm, vocab, settings
         self.model = model_label(llm)
         self.rule = RuleAnnotator(vocab)
+        local = isinstance(llm, ChatLocalLlama)
         self.annotator = (
-            LLMAnnotator(annotator_llm or llm, vocab) if "llm" in settings.annotators else None
+            LLMAnnotator(annotator_llm or llm, vocab)
+            if "llm" in settings.resolved_annotators(local)
+            else None
         )
         self.stats = RunStats()
         # A 135M local model cannot label reliably: its labels are kept, the rule ones lead.
         self.primary = (
             settings.primary
             if settings.primary != "auto"
-            else ("rule" if isinstance(llm, ChatLocalLlama) or self.annotator is None else "llm")
+            else ("rule" if local or self.annotator is None else "llm")
         )
 
     def _retrying(self) -> Retrying:
@@ -156,7 +173,8 @@ class Runner:
         )
 
     def _supports_seed(self) -> bool:
-        return isinstance(self.llm, ChatLocalLlama) or type(self.llm).__name__ == "ChatOpenAI"
+        """Whether the model takes per-call ``seed``, ``stop`` and ``max_tokens``."""
+        return isinstance(self.llm, ChatLocalLlama) or type(self.llm).__name__ in _CALL_OPTIONS
 
     def _seeded(self, seed: int) -> Any:
         return self.llm.bind(seed=seed) if self._supports_seed() else self.llm
@@ -164,7 +182,8 @@ class Runner:
     def _call(self, prompt: Any, inputs: dict[str, Any], seed: int, one_line: bool = False) -> str:
         llm = self._seeded(seed)
         if one_line and self._supports_seed():
-            llm = llm.bind(stop=["\n"], max_tokens=60)
+            # only the first sentence is kept: stop at its end instead of paying for more
+            llm = llm.bind(stop=_ONE_SENTENCE, max_tokens=60)
         chain = prompt | llm
         for tried in self._retrying():
             with tried:
@@ -201,7 +220,8 @@ class Runner:
                 one_line=True,
             )
         found = split_sentences(text)
-        return found[0] if found else text
+        first = found[0] if found else text
+        return first if first[-1:] in ".!?\"')" else first + "."
 
     def _annotate(self, sentences: list[str]) -> list[str] | None:
         if self.annotator is None:

@@ -4,7 +4,8 @@
   grammar-constrained JSON.
 - ``openai``: any OpenAI-compatible server (OpenAI, vLLM, Ollama, llama.cpp's server);
   ``function_calling`` by default, ``json_schema`` for servers that support it.
-- ``hf``: a local transformers model folder (extra ``hf``); JSON asked in the prompt, parsed.
+- ``hf``: a local transformers model folder or GGUF file (extra ``hf``); JSON asked in the
+  prompt, then parsed and validated (a local pipeline has no tool calling).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ class LLMSpec(BaseModel):
     rate_limit: float | None = None  # requests per second
     structured_method: StructuredMethod = "auto"
     n_threads: int | None = None
+    q8: bool = True  # local: run from a cached Q8_0 copy of the model (faster prompts)
 
 
 def make_llm(spec: LLMSpec) -> BaseChatModel:
@@ -64,6 +66,7 @@ def make_llm(spec: LLMSpec) -> BaseChatModel:
             "max_tokens": spec.max_tokens,
             "n_threads": spec.n_threads,
             "rate_limiter": limiter,
+            "q8": spec.q8,
         }
         if spec.model_path:
             kwargs["model_path"] = spec.model_path
@@ -100,31 +103,21 @@ def make_llm(spec: LLMSpec) -> BaseChatModel:
 
 def _hf(spec: LLMSpec, limiter: InMemoryRateLimiter | None) -> BaseChatModel:
     try:
-        from langchain_huggingface import ChatHuggingFace, HuggingFacePipeline
-        from transformers import AutoModelForCausalLM, AutoTokenizer, pipeline
+        from dualalign.llm.hf import hf_chat_model
     except ImportError as exc:
         raise ConfigError('the hf back-end needs the extra: pip install -e ".[hf]"') from exc
-    if not spec.model_path:
-        raise ConfigError("--model-path is required with --llm hf (a local model folder)")
-    tok = AutoTokenizer.from_pretrained(spec.model_path)
-    model = AutoModelForCausalLM.from_pretrained(spec.model_path)
-    pipe = pipeline(
-        "text-generation",
-        model=model,
-        tokenizer=tok,
-        max_new_tokens=spec.max_tokens,
-        do_sample=spec.temperature > 0,
-        temperature=spec.temperature or None,
-        return_full_text=False,
-    )
-    return ChatHuggingFace(
-        llm=HuggingFacePipeline(pipeline=pipe), tokenizer=tok, rate_limiter=limiter
+    return hf_chat_model(  # type: ignore[no-any-return]
+        spec.model_path,
+        temperature=spec.temperature,
+        max_tokens=spec.max_tokens,
+        n_threads=spec.n_threads,
+        rate_limiter=limiter,
     )
 
 
 def model_label(llm: BaseChatModel) -> str:
     """A short model name for provenance."""
-    for attr in ("model_name", "model"):
+    for attr in ("model_name", "model", "model_id"):
         value = getattr(llm, attr, None)
         if isinstance(value, str) and value:
             return value

@@ -3,8 +3,10 @@ in-process by llama.cpp, as a LangChain chat model. Nothing is downloaded."""
 
 from __future__ import annotations
 
+import ctypes
 import importlib.util
 import json
+import logging
 import os
 import threading
 from pathlib import Path
@@ -17,8 +19,9 @@ from langchain_core.outputs import ChatGeneration, ChatResult
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from dualalign.errors import ConfigError
+from dualalign.settings import data_home
 
-__all__ = ["ChatLocalLlama", "smollm2_path"]
+__all__ = ["ChatLocalLlama", "q8_copy", "smollm2_path"]
 
 _ROLES = {"system": "system", "human": "user", "ai": "assistant"}
 
@@ -34,11 +37,52 @@ def smollm2_path() -> Path:
     return path
 
 
+def q8_copy(source: Path, cache_dir: Path | None = None) -> Path:
+    """A Q8_0 copy of a GGUF model, made once with llama.cpp's quantizer and kept in the cache.
+
+    On CPUs llama.cpp evaluates prompts about 1.8x faster with Q8_0 weights than with the
+    Q4_1 weights the package ships; the 8-bit copy holds the 4-bit values almost exactly.
+    Written to a temporary file and renamed, so a crash or a parallel run never leaves a
+    half-written model.
+
+    Raises:
+        ConfigError: llama.cpp could not convert the file.
+    """
+    import llama_cpp
+
+    stat = source.stat()
+    folder = cache_dir or data_home() / "models"
+    target = folder / f"{source.stem}.q8_0-{stat.st_size:x}-{int(stat.st_mtime):x}.gguf"
+    if target.is_file():
+        return target
+    folder.mkdir(parents=True, exist_ok=True)
+    logging.getLogger("llama-cpp-python").setLevel(logging.ERROR)  # llama.cpp's progress log
+    partial = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    params = llama_cpp.llama_model_quantize_default_params()
+    params.ftype = llama_cpp.LLAMA_FTYPE_MOSTLY_Q8_0
+    params.allow_requantize = True
+    params.nthread = os.cpu_count() or 1
+    try:
+        status = llama_cpp.llama_model_quantize(
+            str(source).encode(), str(partial).encode(), ctypes.byref(params)
+        )
+        if status != 0 or not partial.is_file():
+            raise ConfigError(
+                f"could not convert {source.name} to Q8_0 (llama.cpp status {status}); "
+                "pass --no-q8 to use the file as it is"
+            )
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+    return target
+
+
 class ChatLocalLlama(BaseChatModel):
     """A chat model over an in-process ``llama_cpp.Llama`` (one call at a time).
 
     ``response_format`` passed at call time (e.g. ``{"type": "json_object", "schema": ...}``)
     makes llama.cpp constrain the output with a grammar, which is how structured output works.
+    With ``q8`` (the default) the model runs from a cached Q8_0 copy (see :func:`q8_copy`).
     """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
@@ -51,6 +95,7 @@ class ChatLocalLlama(BaseChatModel):
     max_tokens: int = 160
     repeat_penalty: float = 1.15
     seed: int = 0
+    q8: bool = True
     _llama: Any = PrivateAttr(default=None)
     _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
 
@@ -67,12 +112,13 @@ class ChatLocalLlama(BaseChatModel):
             "max_tokens": self.max_tokens,
             "n_ctx": self.n_ctx,
             "repeat_penalty": self.repeat_penalty,
+            "q8": self.q8,
         }
 
     @property
     def model_name(self) -> str:
-        """The model file name (recorded in provenance)."""
-        return Path(self.model_path).stem
+        """The model file name, and the weights' form when converted (recorded in provenance)."""
+        return Path(self.model_path).stem + ("+q8_0" if self.q8 else "")
 
     def _client(self) -> Any:
         if self._llama is None:
@@ -80,14 +126,22 @@ class ChatLocalLlama(BaseChatModel):
 
             # llama.cpp reuses the evaluated prefix of the previous prompt, so calls that share
             # few-shot turns are cheap; give each kind of prompt its own instance.
+            path = Path(self.model_path)
             self._llama = Llama(
-                model_path=self.model_path,
+                model_path=str(q8_copy(path) if self.q8 else path),
                 n_ctx=self.n_ctx,
                 n_threads=self.n_threads or os.cpu_count(),
                 seed=self.seed,
                 verbose=False,
             )
         return self._llama
+
+    def close(self) -> None:
+        """Free the model now (it is loaded again on the next call)."""
+        with self._lock:
+            if self._llama is not None:
+                self._llama.close()
+                self._llama = None
 
     def _generate(
         self,

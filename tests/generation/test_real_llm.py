@@ -58,6 +58,8 @@ def test_generate_with_local_model_all_modes(run_cli, tmp_path, alz_model):
     labels = {lab.id for lab in alz_model.labels}
     for mode in MODES:
         out = tmp_path / mode
+        # the local model's own labels are opt-in (rule labels by default): ask once
+        both = ["--annotator", "llm", "--annotator", "rule"] if mode == "dualalign" else []
         result = run_cli(
             "generate",
             "--patients",
@@ -72,11 +74,18 @@ def test_generate_with_local_model_all_modes(run_cli, tmp_path, alz_model):
             "2",
             "--out",
             str(out),
+            *both,
             timeout=900,
         )
         assert result.returncode == 0, result.stderr
         manifest = _check_run(out, 2, mode, labels)
         assert manifest["config"]["llm"]["backend"] == "local"
+        llm_labels = [r["labels"]["llm"] for r in _rows(out / "sentences.jsonl")]
+        if both:  # grammar-constrained JSON: one valid label per sentence
+            assert llm_labels and all(label in labels for label in llm_labels)
+            assert manifest["agreement"]["llm_vs_plan"] is not None
+        else:
+            assert llm_labels and all(label is None for label in llm_labels)
     notes = _rows(tmp_path / "dualalign" / "notes.jsonl")
     assert all("SmolLM2" in n["model"] for n in notes)
 
