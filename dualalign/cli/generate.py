@@ -45,7 +45,7 @@ def generate_command(
         str | None, typer.Option(envvar="OPENAI_BASE_URL", help="OpenAI-compatible server URL.")
     ] = None,
     model_path: Annotated[
-        str | None, typer.Option(help="Model folder (hf) or GGUF (local).")
+        str | None, typer.Option(help="hf: model folder or GGUF file; local: a GGUF file.")
     ] = None,
     q8: Annotated[
         bool,
