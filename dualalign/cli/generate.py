@@ -48,12 +48,14 @@ def generate_command(
         str | None, typer.Option(help="hf: model folder or GGUF file; local: a GGUF file.")
     ] = None,
     q8: Annotated[
-        bool,
+        bool | None,
         typer.Option(
+            "--q8/--no-q8",
             help="--llm local: run from a Q8_0 copy of the model, made once in "
-            "$DUALALIGN_HOME/models (faster prompts on CPU)."
+            "$DUALALIGN_HOME/models (faster prompts on CPU); default: for the bundled model.",
+            show_default=False,
         ),
-    ] = True,
+    ] = None,
     structured_method: Annotated[
         str,
         typer.Option(

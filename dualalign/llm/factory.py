@@ -46,7 +46,7 @@ class LLMSpec(BaseModel):
     rate_limit: float | None = None  # requests per second
     structured_method: StructuredMethod = "auto"
     n_threads: int | None = None
-    q8: bool = True  # local: run from a cached Q8_0 copy of the model (faster prompts)
+    q8: bool | None = None  # local: run from a cached Q8_0 copy (None: the bundled model only)
 
 
 def make_llm(spec: LLMSpec) -> BaseChatModel:

@@ -82,7 +82,9 @@ class ChatLocalLlama(BaseChatModel):
 
     ``response_format`` passed at call time (e.g. ``{"type": "json_object", "schema": ...}``)
     makes llama.cpp constrain the output with a grammar, which is how structured output works.
-    With ``q8`` (the default) the model runs from a cached Q8_0 copy (see :func:`q8_copy`).
+    With ``q8`` the model runs from a cached Q8_0 copy (see :func:`q8_copy`); by default
+    (None) only the bundled Q4_1 model does, since requantizing another GGUF (an F16 one, say)
+    could lose precision.
     """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
@@ -95,7 +97,7 @@ class ChatLocalLlama(BaseChatModel):
     max_tokens: int = 160
     repeat_penalty: float = 1.15
     seed: int = 0
-    q8: bool = True
+    q8: bool | None = None
     _llama: Any = PrivateAttr(default=None)
     _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
 
@@ -112,13 +114,20 @@ class ChatLocalLlama(BaseChatModel):
             "max_tokens": self.max_tokens,
             "n_ctx": self.n_ctx,
             "repeat_penalty": self.repeat_penalty,
-            "q8": self.q8,
+            "q8": self.uses_q8,
         }
 
     @property
     def model_name(self) -> str:
         """The model file name, and the weights' form when converted (recorded in provenance)."""
-        return Path(self.model_path).stem + ("+q8_0" if self.q8 else "")
+        return Path(self.model_path).stem + ("+q8_0" if self.uses_q8 else "")
+
+    @property
+    def uses_q8(self) -> bool:
+        """Whether the model runs from a Q8_0 copy: as asked, else for the bundled model."""
+        if self.q8 is not None:
+            return self.q8
+        return Path(self.model_path).resolve() == smollm2_path().resolve()
 
     def _client(self) -> Any:
         if self._llama is None:
@@ -128,7 +137,7 @@ class ChatLocalLlama(BaseChatModel):
             # few-shot turns are cheap; give each kind of prompt its own instance.
             path = Path(self.model_path)
             self._llama = Llama(
-                model_path=str(q8_copy(path) if self.q8 else path),
+                model_path=str(q8_copy(path) if self.uses_q8 else path),
                 n_ctx=self.n_ctx,
                 n_threads=self.n_threads or os.cpu_count(),
                 seed=self.seed,

@@ -36,3 +36,12 @@ def test_q8_copy_of_a_broken_file_is_a_one_line_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"could not convert broken\.gguf.*--no-q8"):
         q8_copy(bad, cache)
     assert list(cache.iterdir()) == []  # nothing half-written
+
+
+def test_q8_by_default_only_for_the_bundled_model(tmp_path: Path) -> None:
+    assert ChatLocalLlama().uses_q8
+    assert not ChatLocalLlama(q8=False).uses_q8
+    other = str(tmp_path / "someone-elses-f16.gguf")  # requantizing it could lose precision
+    assert not ChatLocalLlama(model_path=other).uses_q8
+    assert ChatLocalLlama(model_path=other, q8=True).uses_q8
+    assert ChatLocalLlama(q8=False).model_name == smollm2_path().stem
