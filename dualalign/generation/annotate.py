@@ -14,7 +14,7 @@ from pydantic import conlist, create_model
 
 from dualalign.errors import GenerationError
 from dualalign.generation.prompts import ANNOTATION_PROMPT
-from dualalign.generation.vocabulary import Vocabulary, phrase_at
+from dualalign.generation.vocabulary import Vocabulary, phrase_at, words_of
 from dualalign.llm import structured
 
 __all__ = ["LLMAnnotator", "RuleAnnotator", "split_sentences"]
@@ -25,7 +25,6 @@ _BULLET = re.compile(
     r"\s*",
     re.IGNORECASE,
 )
-_WORDS = re.compile(r"[a-z]+")
 _NEGATION_CUES = frozenset({"no", "not", "denies", "denied", "without", "negative", "never"})
 # NegEx-style: a cue negates lexicon matches up to this many words after it, unless a
 # conjunction closes its scope first; "no longer" and "not only" are not negations.
@@ -56,7 +55,7 @@ def split_sentences(text: str) -> list[str]:
     return out
 
 
-def _negated(words: list[str], at: int) -> bool:
+def _negated(words: tuple[str, ...], at: int) -> bool:
     """Whether a negation cue within the scope window before word ``at`` negates it."""
     for i in range(at - 1, max(-1, at - 1 - _NEGATION_SCOPE), -1):
         if words[i] in _SCOPE_ENDS:
@@ -87,7 +86,7 @@ class RuleAnnotator:
 
     def matches(self, sentence: str) -> list[str]:
         """Labels of the lexicon phrases a sentence expresses, except negated ones."""
-        words = _WORDS.findall(sentence.lower())
+        words = words_of(sentence)
         out = []
         for phrase, label in self._phrases:
             at = phrase_at(phrase, sentence)

@@ -11,7 +11,7 @@ import snowballstemmer
 
 from dualalign.graph.data import GraphData
 
-__all__ = ["Vocabulary", "content_words", "phrase_at", "phrase_in"]
+__all__ = ["Vocabulary", "content_words", "phrase_at", "phrase_in", "words_of"]
 
 _WORD = re.compile(r"[a-z]+")
 _STOP = {
@@ -51,9 +51,7 @@ def _stem(word: str) -> str:
 @lru_cache(maxsize=1 << 12)
 def content_words(text: str) -> frozenset[str]:
     """Lower-cased, stemmed content words of a text."""
-    return frozenset(
-        {_stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 2}
-    )
+    return frozenset(_stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 2)
 
 
 @lru_cache(maxsize=1 << 12)
@@ -62,6 +60,11 @@ def _analyse(text: str) -> tuple[tuple[str, ...], tuple[str, ...], frozenset[str
     words = tuple(_WORD.findall(text.lower()))
     stems = tuple(_stem(w) if w not in _STOP and len(w) > 2 else "" for w in words)
     return words, stems, frozenset(stems) - {""}
+
+
+def words_of(text: str) -> tuple[str, ...]:
+    """A text's lower-cased words, as :func:`phrase_at` indexes them."""
+    return _analyse(text)[0]
 
 
 def phrase_at(phrase: str, text: str) -> int | None:
