@@ -20,6 +20,8 @@
 //   (:RiskFactor) a risk factor or social determinant
 //   (:Source) a citation or a marked assumption that numbers point to
 //   (:Persona) a sampled synthetic patient
+//   (:Instrument) a cognitive screening test with the score from which a result is normal
+//   (:Reporter) who a symptom mention comes from (patient, family or caregiver, clinician)
 //
 // Relationships (probability-bearing ones name their property)
 //   (:Stage)-[:PROGRESSES_TO {probability}]->(:Stage)  annual stage transition
@@ -40,6 +42,8 @@
 //   (:Population)-[:HAS_CATEGORY {probability}]->(:Demographic)  P(category) of an attribute
 //   (:RiskFactor)-[:MODIFIES]->(:*)  multiplier on a domain share, symptom weight or stage transition
 //   (:*)-[:CITES]->(:Source)  the source behind a node's numbers
+//   (:Stage)-[:REPORTED_BY {probability}]->(:Reporter)  P(reporter | stage, note_type) of a symptom mention
+//   (:Reporter)-[:REPORT_LABEL]->(:Label)  label a mention reported this way takes
 //   (:Persona)-[:IN_POPULATION]->(:Population)  population a persona was sampled for
 //   (:Persona)-[:HAS_RISK_FACTOR]->(:RiskFactor)  a persona's risk factors
 //
@@ -58,5 +62,7 @@ CREATE CONSTRAINT population_id IF NOT EXISTS FOR (n:Population) REQUIRE n.id IS
 CREATE CONSTRAINT demographic_id IF NOT EXISTS FOR (n:Demographic) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT riskfactorgroup_id IF NOT EXISTS FOR (n:RiskFactorGroup) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT riskfactor_id IF NOT EXISTS FOR (n:RiskFactor) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT instrument_id IF NOT EXISTS FOR (n:Instrument) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT reporter_id IF NOT EXISTS FOR (n:Reporter) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT source_id IF NOT EXISTS FOR (n:Source) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT persona_id IF NOT EXISTS FOR (n:Persona) REQUIRE n.id IS UNIQUE;

@@ -36,6 +36,8 @@ class Mention(_Frozen):
     symptom: str
     domain: str
     via: Literal["new", "persist", "evolve", "redrawn"]
+    #: who reports it (a Reporter id of the graph); None for graphs without reporters
+    reporter: str | None = None
 
 
 class Visit(_Frozen):

@@ -6,6 +6,7 @@ from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _dist_version
 
 from dualalign.cli._app import app, console, run
+from dualalign.cli.annotate import annotate_command
 from dualalign.cli.generate import generate_command
 from dualalign.cli.graph import graph_app
 from dualalign.cli.ontology import ontology_app
@@ -20,6 +21,7 @@ app.command("query")(query_command)
 app.add_typer(personas_app, name="personas")
 app.command("walk")(walk_command)
 app.command("generate")(generate_command)
+app.command("annotate")(annotate_command)
 
 
 @app.command("version")

@@ -33,6 +33,19 @@ def _graph(source: GraphStore, store: StoreOptions, disease: str) -> GraphData:
         return source.export()
 
 
+def _notes_per_patient(value: str) -> int | None:
+    """``all`` or a positive whole number."""
+    if value.strip().lower() == "all":
+        return None
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise ConfigError(f"--notes-per-patient: got '{value}'; give a number >= 1 or 'all'")
+    return number
+
+
 @with_store
 def generate_command(
     store: StoreOptions,
@@ -71,7 +84,20 @@ def generate_command(
         Path | None,
         typer.Option(help="Use trajectories from `dualalign walk` instead of walking now."),
     ] = None,
-    notes_per_patient: Annotated[int, typer.Option(min=1, help="Notes written per patient.")] = 1,
+    notes_per_patient: Annotated[
+        str,
+        typer.Option(
+            help="Notes per patient, drawn from the whole timeline, or 'all' (every visit: "
+            "the paper's note timeline, many calls)."
+        ),
+    ] = "1",
+    style_examples: Annotated[
+        Path | None,
+        typer.Option(
+            help="Your gold sentences (CSV, JSONL, Parquet; a 'sentence' or 'text' column and "
+            "'label'): each sentence's few-shot examples are gold sentences with its label."
+        ),
+    ] = None,
     max_terms: Annotated[int, typer.Option(min=1, help="Planned terms per note.")] = 4,
     fmt: Annotated[
         str,
@@ -121,6 +147,7 @@ def generate_command(
         raise ConfigError(f"--out {out} is a file; give a folder such as runs/demo/")
     if overwrite and out.is_dir():
         shutil.rmtree(out)
+    per_patient = _notes_per_patient(notes_per_patient)
     annotators = tuple(annotator) if annotator else None
     if annotators and not set(annotators) <= {"llm", "rule"}:
         raise ConfigError("--annotator takes llm or rule")
@@ -129,7 +156,8 @@ def generate_command(
             patients=patients,
             population=population,
             seed=seed,
-            notes_per_patient=notes_per_patient,
+            notes_per_patient=per_patient,
+            style_examples=str(style_examples) if style_examples else None,
             max_terms=max_terms,
             fmt=fmt,
             trajectories=str(trajectories) if trajectories else None,

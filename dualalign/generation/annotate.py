@@ -4,7 +4,6 @@ knowledge base, and an LLM annotator that labels by meaning."""
 from __future__ import annotations
 
 import re
-from functools import cached_property
 from typing import Any, Literal
 
 import pysbd
@@ -14,7 +13,8 @@ from pydantic import conlist, create_model
 
 from dualalign.errors import GenerationError
 from dualalign.generation.prompts import ANNOTATION_PROMPT
-from dualalign.generation.vocabulary import Vocabulary, phrase_at, words_of
+from dualalign.generation.rule_annotator import RuleAnnotator
+from dualalign.generation.vocabulary import Vocabulary
 from dualalign.llm import structured
 
 __all__ = ["LLMAnnotator", "RuleAnnotator", "split_sentences"]
@@ -23,23 +23,6 @@ _SEGMENTER = pysbd.Segmenter(language="en", clean=False)
 _BULLET = re.compile(
     r"^\s*(?:[-*•]|\d+[.)]|[SOAP]:|(?:Subjective|Objective|Assessment|Plan):)"
     r"\s*",
-    re.IGNORECASE,
-)
-_NEGATION_CUES = frozenset({"no", "not", "denies", "denied", "without", "negative", "never"})
-# NegEx-style: a cue negates lexicon matches up to this many words after it, unless a
-# conjunction closes its scope first; "no longer" and "not only" are not negations.
-_NEGATION_SCOPE = 5
-_SCOPE_ENDS = frozenset({"but", "however", "although", "though", "yet", "except"})
-_PSEUDO_NEGATION = frozenset({("no", "longer"), ("not", "only"), ("not", "just")})
-_REPORTER = re.compile(
-    r"\b(?:son|daughter|wife|husband|spouse|family|caregiver|friend|neighbou?r|coworker|"
-    r"sister|brother|niece|nephew|children)s?\b[^.]{0,40}\b(?:says?|said|reports?|reported|"
-    r"notes?|noted|states?|stated|worr(?:y|ies|ied)|concerned|notic(?:e|es|ed)|feels?)\b",
-    re.IGNORECASE,
-)
-_ASSIST = re.compile(
-    r"\b(?:helps? (?:him|her|with)|manages? (?:his|her)|assist(?:s|ed|ance)? with|home aide|"
-    r"adult day|assisted living|memory care|no longer driv|stopped driving|supervis)",
     re.IGNORECASE,
 )
 
@@ -53,60 +36,6 @@ def split_sentences(text: str) -> list[str]:
             continue
         out.extend(s.strip() for s in _SEGMENTER.segment(line) if len(s.strip()) > 2)
     return out
-
-
-def _negated(words: tuple[str, ...], at: int) -> bool:
-    """Whether a negation cue within the scope window before word ``at`` negates it."""
-    for i in range(at - 1, max(-1, at - 1 - _NEGATION_SCOPE), -1):
-        if words[i] in _SCOPE_ENDS:
-            return False
-        nxt = words[i + 1] if i + 1 < len(words) else ""
-        if words[i] in _NEGATION_CUES and (words[i], nxt) not in _PSEUDO_NEGATION:
-            return True
-    return False
-
-
-class RuleAnnotator:
-    """Labels from lexicon matches, with negation, reporter and assistance cues."""
-
-    name = "rule"
-
-    def __init__(self, vocab: Vocabulary) -> None:
-        self.vocab = vocab
-
-    @cached_property
-    def _phrases(self) -> list[tuple[str, str]]:
-        out = []
-        for symptom in sorted(self.vocab.symptoms):
-            label = self.vocab.symptom_label.get(symptom, "none")
-            out.extend(
-                (phrase, label) for phrase in self.vocab.phrases(symptom) if len(phrase) >= 3
-            )
-        return out
-
-    def matches(self, sentence: str) -> list[str]:
-        """Labels of the lexicon phrases a sentence expresses, except negated ones."""
-        words = words_of(sentence)
-        out = []
-        for phrase, label in self._phrases:
-            at = phrase_at(phrase, sentence)
-            if at is not None and not _negated(words, at):
-                out.append(label)
-        return out
-
-    def label(self, sentence: str) -> str:
-        """One label for a sentence."""
-        hits = self.matches(sentence)
-        if _REPORTER.search(sentence) and (hits or "memory" in sentence.lower()):
-            return "concern_by_others"
-        if _ASSIST.search(sentence):  # help given by others
-            return "requires_assistance"
-        labels = [lab for lab in hits if lab != "none"]
-        return labels[0] if labels else "none"
-
-    def annotate(self, sentences: list[str]) -> list[str]:
-        """Labels for several sentences."""
-        return [self.label(s) for s in sentences]
 
 
 class LLMAnnotator:

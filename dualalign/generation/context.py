@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -18,6 +19,7 @@ __all__ = [
     "NoteTask",
     "render_request",
     "render_sentence_request",
+    "reporter_clause",
 ]
 
 
@@ -36,24 +38,27 @@ class NoteTask:
     seed: int
     focus_label: str | None = None
     fmt: Format = "sentences"
+    #: who reports each planned term (aligned with ``terms``; None where the plan has none)
+    reporters: tuple[str | None, ...] = ()
+
+    def reporter_of(self, symptom: str) -> str | None:
+        """The planned reporter of one of this task's terms."""
+        for term, reporter in zip(self.terms, self.reporters, strict=False):
+            if term == symptom:
+                return reporter
+        return None
 
     def age_at_visit(self) -> int:
         """The persona's age at this visit."""
         return self.persona.age_at_diagnosis + int(self.visit.years_from_diagnosis // 1)
 
 
-def _when(years: float) -> str:
-    whole = int(-years // 1) if years < 0 else int(years // 1)
-    if years < 0:
-        return f"{whole + 1} years before diagnosis" if whole else "the year before diagnosis"
-    return "year of diagnosis" if whole == 0 else f"{whole} years after diagnosis"
-
-
 def _persona_line(task: NoteTask, vocab: Vocabulary) -> str:
     sex = {"female": "woman", "male": "man"}.get(task.persona.sex, "adult")
+    factors = sorted(task.persona.risk_factors, key=lambda rf: _pick(task.seed, rf, 1 << 30))
     history = [
         str(vocab.risk_factors.get(rf, {}).get("prompt_phrase") or rf.replace("_", " "))
-        for rf in task.persona.risk_factors[:4]
+        for rf in factors[:3]
     ]
     line = f"{task.age_at_visit()}-year-old {sex}"
     return line + (f"; history: {', '.join(history)}" if history else "")
@@ -76,6 +81,12 @@ def _gloss(symptom: str, vocab: Vocabulary) -> str:
     return text[:1].lower() + text[1:]
 
 
+def _mention(task: NoteTask, vocab: Vocabulary, symptom: str, i: int) -> str:
+    before, after = reporter_clause(task, vocab, symptom)
+    term = _term(symptom, vocab, task.seed + i)
+    return f"{before}{term} ({_definition(symptom, vocab)}){after}"
+
+
 def render_request(task: NoteTask, vocab: Vocabulary) -> str:
     """The human turn of the narrative prompt for this task's mode."""
     note = str(vocab.note_types.get(task.visit.note_type, {}).get("label", task.visit.note_type))
@@ -84,7 +95,7 @@ def render_request(task: NoteTask, vocab: Vocabulary) -> str:
     if task.mode in ("dualalign", "trajectory-only"):
         stage = str(vocab.stages.get(task.visit.stage, {}).get("label", task.visit.stage))
         lines.append(
-            f"Note: {note.lower()}, {_when(task.visit.years_from_diagnosis)}, "
+            f"Note: {note.lower()}, {_phase(task.visit.years_from_diagnosis)}, "
             f"stage: {stage.lower()}."
         )
     else:
@@ -98,10 +109,7 @@ def render_request(task: NoteTask, vocab: Vocabulary) -> str:
             earlier = "; ".join(_term(s, vocab, 0) for s in task.earlier)
             lines.append(f"Earlier notes mentioned: {earlier}.")
         if task.terms:
-            terms = "; ".join(
-                f"{_term(s, vocab, task.seed + i)} ({_definition(s, vocab)})"
-                for i, s in enumerate(task.terms)
-            )
+            terms = "; ".join(_mention(task, vocab, s, i) for i, s in enumerate(task.terms))
             lines.append(f"Mention: {terms}.")
     lines.append("Also write 1 routine sentence without symptoms.")
     lines.append(f"Style: {style}.")
@@ -111,36 +119,88 @@ def render_request(task: NoteTask, vocab: Vocabulary) -> str:
 
 
 _SHORT_STYLES = ("terse, abbreviations", "full sentence", "short, one abbreviation")
+_SPOUSE = {"female": "husband", "male": "wife"}
+_POSSESSIVE = {"female": "her", "male": "his"}
+_PRONOUN = {"female": "she", "male": "he"}
+
+
+def _phase(years: float) -> str:
+    """When the visit is, without a number of years a small model would copy as a duration."""
+    if years < -3:
+        return "years before any diagnosis"
+    if years < 0:
+        return "in the years just before diagnosis"
+    return "in the year of diagnosis" if years < 1 else "after the diagnosis"
+
+
+def _pick(seed: int, salt: str, n: int) -> int:
+    digest = hashlib.sha256(f"{seed}:{salt}".encode()).hexdigest()
+    return int(digest[:8], 16) % max(1, n)
+
+
+def _relative(task: NoteTask, vocab: Vocabulary, salt: str) -> str:
+    """Which relative or caregiver reports: one of the family reporter's prompt phrases,
+    'spouse' turned into husband or wife, and no spouse for a widowed persona."""
+    options = [
+        _SPOUSE.get(task.persona.sex, "partner") if p == "spouse" else str(p)
+        for p in vocab.reporters.get("family", {}).get("prompt_phrases", ["family member"])
+        if not (p == "spouse" and "widowhood" in task.persona.risk_factors)
+    ] or ["family member"]
+    return options[_pick(task.seed, salt, len(options))]
+
+
+def reporter_clause(task: NoteTask, vocab: Vocabulary, term: str) -> tuple[str, str]:
+    """Who reports the planned term, as words before and after it in the request: ("her
+    daughter reports ", "") , ("she reports ", "") or ("", ", observed at the visit")."""
+    reporter = task.reporter_of(term)
+    if reporter is None or reporter not in vocab.reporters:
+        return "", ""
+    if vocab.reporter_label.get(reporter):  # a relative's report
+        own = _POSSESSIVE.get(task.persona.sex, "their")
+        return f"{own} {_relative(task, vocab, term)} reports ", ""
+    if reporter == "patient":
+        return f"{_PRONOUN.get(task.persona.sex, 'the patient')} reports ", ""
+    return "", ", observed at the visit"
+
+
+def _history(task: NoteTask, vocab: Vocabulary, term: str | None) -> list[str]:
+    """At most one history item, as a clinician would write it: for a symptom, a risk factor
+    that bears on it (half the time); for a routine line, any one of the persona's (mostly)."""
+    factors = task.persona.risk_factors
+    if term is not None:
+        factors = tuple(rf for rf in factors if term in vocab.modifies.get(rf, frozenset()))
+    salt = f"history:{term}"
+    if not factors or _pick(task.seed, salt, 10) >= (5 if term is not None else 7):
+        return []
+    rf = factors[_pick(task.seed, salt + ":which", len(factors))]
+    return [str(vocab.risk_factors.get(rf, {}).get("prompt_phrase") or rf.replace("_", " "))]
 
 
 def render_sentence_request(task: NoteTask, vocab: Vocabulary, term: str | None) -> str:
     """The human turn asking for one sentence: documenting ``term``, or a routine one."""
     note = str(vocab.note_types.get(task.visit.note_type, {}).get("label", task.visit.note_type))
     parts = [f"{note[:1].upper()}{note[1:]}"]
+    history: list[str] = []
     if task.mode in ("dualalign", "persona-only"):
         sex = {"female": "woman", "male": "man"}.get(task.persona.sex, "adult")
-        # history only in the routine sentence: small models copy it into every sentence
-        history = (
-            []
-            if term is not None
-            else [
-                str(vocab.risk_factors.get(rf, {}).get("prompt_phrase") or rf)
-                for rf in task.persona.risk_factors[:2]
-            ]
-        )
+        history = _history(task, vocab, term)
         pronoun = {"female": " (she)", "male": " (he)"}.get(task.persona.sex, "")
         who = f"{task.age_at_visit()}-year-old {sex}{pronoun}"
-        parts.append(who + (f" with {', '.join(history)}" if history else ""))
+        parts.append(who + (f" with {history[0]}" if history and term is not None else ""))
     if task.mode in ("dualalign", "trajectory-only"):
-        parts.append(_when(task.visit.years_from_diagnosis))
+        parts.append(_phase(task.visit.years_from_diagnosis))
     head = ", ".join(parts) + "."
-    if task.mode in ("dualalign", "trajectory-only") and task.earlier and term is not None:
-        head += f" Earlier notes: {'; '.join(_term(s, vocab, 0) for s in task.earlier[:2])}."
-    # the preferred label: small models then write it, and the check accepts any phrasing
-    what = (
-        "a routine finding with no symptoms"
-        if term is None
-        else f"{_term(term, vocab, 0)} ({_gloss(term, vocab)})"
-    )
+    # earlier symptoms stay out of one-sentence requests: a small model writes them into the
+    # sentence, which then documents (and is labelled as) something that was not planned
+    if term is None:
+        what = (
+            f"a routine line about {history[0]}, no symptoms"
+            if history
+            else "a routine finding with no symptoms"
+        )
+    else:
+        # the preferred label: small models then write it, and the check accepts any phrasing
+        before, after = reporter_clause(task, vocab, term)
+        what = f"{before}{_term(term, vocab, 0)} ({_gloss(term, vocab)}){after}"
     style = _SHORT_STYLES[(task.style + sum(map(ord, term or ""))) % len(_SHORT_STYLES)]
     return f"{head} Document: {what}. Style: {style}."

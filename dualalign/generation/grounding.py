@@ -7,7 +7,8 @@ import re
 from dataclasses import dataclass, field
 
 from dualalign.generation.context import NoteTask
-from dualalign.generation.vocabulary import Vocabulary, phrase_in
+from dualalign.generation.cues import find_cues, span_negated
+from dualalign.generation.vocabulary import Vocabulary, phrase_span, words_of
 
 __all__ = ["GroundingResult", "check_note"]
 
@@ -44,8 +45,13 @@ class GroundingResult:
 
 
 def expressed(symptom: str, text: str, vocab: Vocabulary) -> bool:
-    """Some lexicon phrasing of the symptom appears in the text."""
-    return any(phrase_in(phrase, text) for phrase in vocab.phrases(symptom))
+    """Some lexicon phrasing of the symptom appears in the text, and is not negated."""
+    words = words_of(text)
+    for phrase in vocab.phrases(symptom):
+        span = phrase_span(phrase, text)
+        if span is not None and not span_negated(words, span, phrase):
+            return True
+    return False
 
 
 def check_note(task: NoteTask, text: str, vocab: Vocabulary) -> GroundingResult:
@@ -56,11 +62,15 @@ def check_note(task: NoteTask, text: str, vocab: Vocabulary) -> GroundingResult:
         missing = [s for s in task.terms if s not in done]
         if missing:
             problems.append(f"planned symptom not expressed: {', '.join(missing)}")
+    relatives = {r for r in task.reporters if r and vocab.reporter_label.get(r)}
+    if relatives and task.mode in ("dualalign", "trajectory-only") and not find_cues(text).reporter:
+        problems.append("planned report by a relative or caregiver not expressed")
     if task.mode in ("dualalign", "persona-only"):
         male, female = bool(_MALE.search(text)), bool(_FEMALE.search(text))
-        if task.persona.sex == "female" and male and not female:
+        # with a relative speaking, "she" may well be the daughter: pronouns prove nothing
+        if task.persona.sex == "female" and male and not female and not relatives:
             problems.append("pronouns contradict the persona's sex (he/his for a woman)")
-        if task.persona.sex == "male" and female and not male:
+        if task.persona.sex == "male" and female and not male and not relatives:
             problems.append("pronouns contradict the persona's sex (she/her for a man)")
         for match in _AGE.finditer(text):
             if abs(int(match.group(1)) - task.age_at_visit()) > 1:

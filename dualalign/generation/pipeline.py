@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -11,12 +12,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from dualalign.files import read_jsonl
 from dualalign.generation.context import Format, NoteTask
 from dualalign.generation.journal import Journal
 from dualalign.generation.runner import GenerationSettings, Runner, RunStats
+from dualalign.generation.style import StyleExamples
 from dualalign.generation.tasks import build_tasks
 from dualalign.generation.vocabulary import Vocabulary
 from dualalign.graph.data import GraphData
@@ -47,10 +49,13 @@ class RunRequest(BaseModel):
     patients: int = 20
     population: str = "us-ad"
     seed: int = 7
-    notes_per_patient: int = 1
+    #: notes per patient, drawn from the whole timeline; None: every visit
+    notes_per_patient: int | None = Field(default=1, ge=1)
     max_terms: int = 4
     fmt: Format = "sentences"
     trajectories: str | None = None
+    #: a gold table whose sentences, by label, are the writer's few-shot examples
+    style_examples: str | None = None
     llm: LLMSpec = LLMSpec()
     generation: GenerationSettings = GenerationSettings()
 
@@ -118,6 +123,15 @@ def run_generation(
         "tasks": len(tasks),
         "started_at": started,
     }
+    style = (
+        StyleExamples.from_file(req.style_examples, list(vocab.labels))
+        if req.style_examples
+        else None
+    )
+    if style is not None:
+        identity["style_checksum"] = hashlib.sha256(
+            Path(req.style_examples or "").read_bytes()
+        ).hexdigest()
     llm = make_llm(req.llm)  # bad LLM settings fail before anything is written
     resumed = journal.open(identity, base)
     llm_cache = SQLiteLLMCache(cache) if cache is not None else None
@@ -130,7 +144,7 @@ def run_generation(
     )
     if annotator is not None and llm_cache is not None:
         annotator.cache = llm_cache
-    runner = Runner(llm, vocab, req.generation, annotator_llm=annotator)
+    runner = Runner(llm, vocab, req.generation, annotator_llm=annotator, style=style)
     t0 = time.perf_counter()
     done = [resumed]
 

@@ -17,12 +17,15 @@ __all__ = [
     "SENTENCE_PROMPT",
     "SENTENCE_VERSION",
     "STYLES",
+    "STYLE_SENTENCE_VERSION",
     "UNCONSTRAINED_PROMPT",
     "UNCONSTRAINED_VERSION",
+    "style_sentence_prompt",
 ]
 
-NARRATIVE_VERSION = "narrative-v1"
-SENTENCE_VERSION = "sentence-v3"
+NARRATIVE_VERSION = "narrative-v2"
+SENTENCE_VERSION = "sentence-v4"
+STYLE_SENTENCE_VERSION = "style-sentence-v1"
 UNCONSTRAINED_VERSION = "unconstrained-v1"
 ANNOTATION_VERSION = "annotation-v1"
 
@@ -40,19 +43,20 @@ _NARRATIVE_SYSTEM = (
 )
 
 _EX1_USER = (
-    "Note: primary care progress note, 3 years before diagnosis, stage: mild cognitive "
-    "impairment.\nPatient: 74-year-old man; history: HTN, DM2.\nMention: forgetting recent "
-    "conversations; misplacing items.\nAlso write 1 routine sentence without symptoms.\n"
+    "Note: primary care progress note, in the years just before diagnosis, stage: mild "
+    "cognitive impairment.\nPatient: 74-year-old man; history: HTN, DM2.\nMention: "
+    "his wife reports forgetting recent conversations; he reports misplacing items.\n"
+    "Also write 1 routine sentence without symptoms.\n"
     "Style: terse fragments with clinical abbreviations (pt, hx, c/o, f/u, w/).\n"
     "Write 3 sentences."
 )
 _EX1_AI = (
-    "Pt c/o forgetting recent conversations w/ wife over past few months.\n"
-    "Misplaces keys and glasses several times a week.\n"
+    "Wife reports pt forgets recent conversations w/ her over past few months.\n"
+    "Pt c/o misplacing keys and glasses several times a week.\n"
     "BP 138/82, A1c stable on metformin."
 )
 _EX2_USER = (
-    "Note: neurology consult note, year of diagnosis, stage: mild dementia.\nPatient: "
+    "Note: neurology consult note, in the year of diagnosis, stage: mild dementia.\nPatient: "
     "81-year-old woman; history: depression.\nMention: getting lost in familiar places; "
     "daughter manages medications.\nAlso write 1 routine sentence without symptoms.\n"
     "Style: full sentences in plain clinical prose.\nWrite 3 sentences."
@@ -81,39 +85,72 @@ _SENTENCE_SYSTEM = (
 )
 
 #: One sentence per call: what small local models do reliably (few-shot, one line). The
-#: examples differ in shape, so that no single pattern is copied into every answer.
+#: examples differ in shape and in who reports, so that no single pattern is copied into every
+#: answer and a relative's report reads as one.
 SENTENCE_PROMPT = ChatPromptTemplate.from_messages(
     [
         ("system", _SENTENCE_SYSTEM),
         (
             "human",
-            "Primary care note, 70-year-old man (he) with hypertension. Document: a routine "
-            "finding with no symptoms. Style: terse, abbreviations.",
+            "Primary care note, 70-year-old man (he). Document: a routine line about hx of "
+            "HTN, no symptoms. Style: terse, abbreviations.",
         ),
-        ("ai", "BP 132/78, cont lisinopril, f/u 3 mo."),
+        ("ai", "BP 132/78 on lisinopril, cont current dose, f/u 3 mo."),
         (
             "human",
-            "Primary care note, 74-year-old man (he), 3 years before diagnosis. Document: "
-            "forgetting recent conversations (not remembering what was said in recent talks). "
-            "Style: terse, abbreviations.",
+            "Primary care note, 74-year-old man (he), in the years just before diagnosis. "
+            "Document: his wife reports forgetting recent conversations (not remembering what "
+            "was said in recent talks). Style: terse, abbreviations.",
         ),
-        ("ai", "Pt c/o forgetting recent conversations w/ wife over past few months."),
+        ("ai", "Wife reports pt forgets conversations they had the day before."),
         (
             "human",
-            "Geriatrics note, 77-year-old woman (she), 1 year before diagnosis. Document: "
-            "apathy (loss of motivation and interest in people and activities). Style: short, "
-            "one abbreviation.",
+            "Geriatrics note, 77-year-old woman (she), after the diagnosis. Document: apathy "
+            "(loss of motivation and interest in people and activities), observed at the "
+            "visit. Style: short, one abbreviation.",
         ),
-        ("ai", "Apathy noted; she has stopped calling friends and rarely leaves the house."),
+        ("ai", "Flat affect on exam, little interest in visits or hobbies."),
         (
             "human",
-            "Neurology note, 81-year-old woman (she), year of diagnosis. Document: getting lost "
-            "in familiar places (becoming disoriented on known routes). Style: full sentence.",
+            "Memory clinic note, 80-year-old man (he), in the year of diagnosis. Document: his "
+            "daughter reports repetitive questioning (asking the same question again and "
+            "again). Style: full sentence.",
         ),
-        ("ai", "She got lost driving to a store she has used for years and had to call for help."),
+        ("ai", "His daughter says he asks what day it is several times an hour."),
+        (
+            "human",
+            "Neurology note, 81-year-old woman (she), in the year of diagnosis. Document: she "
+            "reports getting lost in familiar places (becoming disoriented on known routes). "
+            "Style: full sentence.",
+        ),
+        ("ai", "Pt got lost driving to a store she has used for years and had to call for help."),
         ("human", "{request}"),
     ]
 )
+
+_STYLE_SYSTEM = (
+    _SENTENCE_SYSTEM + " Write it the way the example sentences from real notes are written "
+    "(their abbreviations, length and tone), but never copy them: say what the request asks."
+)
+
+
+def style_sentence_prompt(examples: list[tuple[str, str]]) -> ChatPromptTemplate:
+    """A one-sentence prompt whose worked examples are the user's own gold sentences.
+
+    Each example is ``(label_definition, sentence)``: the turn asks for a sentence of that
+    label, the answer is the gold sentence, so the writer copies real note style.
+    """
+
+    def esc(text: str) -> str:
+        return text.replace("{", "{{").replace("}", "}}")
+
+    messages: list[tuple[str, str]] = [("system", _STYLE_SYSTEM)]
+    for definition, sentence in examples:
+        messages.append(("human", esc(f"Write one sentence from a clinical note: {definition}")))
+        messages.append(("ai", esc(sentence)))
+    messages.append(("human", "{request}"))
+    return ChatPromptTemplate.from_messages(messages)
+
 
 UNCONSTRAINED_PROMPT = ChatPromptTemplate.from_messages(
     [

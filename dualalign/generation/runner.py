@@ -37,9 +37,11 @@ from dualalign.generation.prompts import (
     NARRATIVE_VERSION,
     SENTENCE_PROMPT,
     SENTENCE_VERSION,
+    STYLE_SENTENCE_VERSION,
     UNCONSTRAINED_PROMPT,
     UNCONSTRAINED_VERSION,
 )
+from dualalign.generation.style import StyleExamples
 from dualalign.generation.vocabulary import Vocabulary
 from dualalign.llm import ChatLocalLlama, model_label
 
@@ -67,6 +69,8 @@ class GenerationSettings(BaseModel):
     #: agree with the plan too rarely to be worth their time), both for any other back-end.
     annotators: tuple[Literal["llm", "rule"], ...] | None = None
     primary: Literal["auto", "llm", "rule"] = "auto"
+    #: few-shot examples per sentence drawn from ``--style-examples`` (0: the fixed examples)
+    style_k: int = 4
 
     def resolved_annotators(self, local: bool) -> tuple[Literal["llm", "rule"], ...]:
         """The annotators to run, given whether the model is the in-process local one."""
@@ -134,8 +138,10 @@ class Runner:
         vocab: Vocabulary,
         settings: GenerationSettings,
         annotator_llm: BaseChatModel | None = None,
+        style: StyleExamples | None = None,
     ) -> None:
         self.llm, self.vocab, self.settings = llm, vocab, settings
+        self.style = style
         self.model = model_label(llm)
         self.rule = RuleAnnotator(vocab)
         local = isinstance(llm, ChatLocalLlama)
@@ -213,8 +219,12 @@ class Runner:
                 one_line=True,
             )
         else:
+            prompt = SENTENCE_PROMPT
+            if self.style is not None:
+                label = self.vocab.planned_label(item, task.reporter_of(item)) if item else "none"
+                prompt = self.style.prompt(label, seed, self.settings.style_k, self.vocab)
             text = self._call(
-                SENTENCE_PROMPT,
+                prompt,
                 {"request": render_sentence_request(task, self.vocab, item)},
                 seed,
                 one_line=True,
@@ -262,10 +272,16 @@ class Runner:
         if task.fmt == "soap":
             return self._run_note(task)
         sentences: list[str] = []
+        kept: list[str | None] = []
         failures: list[dict[str, Any]] = []
         for k, item in enumerate(self._items(task)):
             text, problems = "", ("not attempted",)
-            view = replace(task, terms=(item,) if item and task.mode != "unconstrained" else ())
+            planned = item is not None and task.mode != "unconstrained"
+            view = replace(
+                task,
+                terms=(item,) if planned and item else (),
+                reporters=(task.reporter_of(item),) if planned and item else (),
+            )
             for attempt in range(self.settings.max_attempts):
                 with self.stats._lock:
                     self.stats.attempts += 1
@@ -275,8 +291,11 @@ class Runner:
                     problems = (f"{type(exc).__name__}: {exc}",)
                     break
                 problems = check_note(view, text, self.vocab).problems
+                if self.style is not None and self.style.copies(text):
+                    problems = (*problems, "copies an 8-word run of a style example")
                 if not problems:
                     sentences.append(text)
+                    kept.append(item)
                     break
             if problems:
                 failures.append(self._failure(task, item, problems, text))
@@ -284,7 +303,8 @@ class Runner:
             return {"failures": failures}
         text = "\n".join(sentences)
         expressed = check_note(task, text, self.vocab).expressed
-        rows = self._rows(task, text, sentences, expressed, SENTENCE_VERSION)
+        version = STYLE_SENTENCE_VERSION if self.style is not None else SENTENCE_VERSION
+        rows = self._rows(task, text, sentences, expressed, version, kept)
         rows["failures"] = failures
         return rows
 
@@ -313,10 +333,11 @@ class Runner:
         sentences: list[str],
         expressed: tuple[str, ...],
         version: str,
+        items: Sequence[str | None] | None = None,
     ) -> dict[str, list[dict[str, Any]]]:
         rule = self.rule.annotate(sentences)
         llm = self._annotate(sentences)
-        planned = {self.vocab.symptom_label.get(s, "none") for s in task.terms}
+        planned = {self.vocab.planned_label(s, task.reporter_of(s)) for s in task.terms}
         self._agree(planned, rule, llm)
         now = datetime.now(UTC).isoformat()
         note_id = f"note-{task.task_id}"
@@ -337,6 +358,22 @@ class Runner:
         lead = "llm" if self.primary == "llm" and llm else "rule"
         for i, sent in enumerate(sentences):
             label = llm[i] if lead == "llm" and llm else rule[i]
+            plan: dict[str, Any] = {}
+            if items is not None and task.mode != "unconstrained":
+                item = items[i]
+                plan = {
+                    "planned_symptom": item,
+                    "reporter": task.reporter_of(item) if item else None,
+                    "planned_label": self.vocab.planned_label(item, task.reporter_of(item))
+                    if item
+                    else "none",
+                }
+            elif task.mode == "unconstrained":
+                plan = {
+                    "planned_symptom": None,
+                    "reporter": None,
+                    "planned_label": task.focus_label,
+                }
             sentence_rows.append(
                 {
                     **common,
@@ -351,6 +388,7 @@ class Runner:
                     "stage": task.visit.stage,
                     "note_type": task.visit.note_type,
                     "years_from_diagnosis": task.visit.years_from_diagnosis,
+                    **plan,
                 }
             )
         with self.stats._lock:

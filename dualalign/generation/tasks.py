@@ -10,7 +10,7 @@ import numpy as np
 from dualalign.generation.context import Format, Mode, NoteTask
 from dualalign.types import Trajectory
 
-__all__ = ["build_tasks", "stable_int"]
+__all__ = ["build_tasks", "pick_visits", "stable_int"]
 
 
 def stable_int(*parts: object) -> int:
@@ -29,17 +29,28 @@ def _unique(items: Sequence[str], limit: int) -> tuple[str, ...]:
     return tuple(out)
 
 
+def pick_visits(traj: Trajectory, seed: int, notes_per_patient: int | None) -> list[int]:
+    """Which visits of a trajectory get a note: all of them (``None``), or a seeded uniform
+    sample without replacement, so the written notes' stage mix follows the walked visits'."""
+    n = len(traj.visits)
+    if notes_per_patient is None or notes_per_patient >= n:
+        return list(range(n))
+    rng = np.random.default_rng(stable_int(seed, traj.id, "visits"))
+    return sorted(int(k) for k in rng.choice(n, size=notes_per_patient, replace=False))
+
+
 def build_tasks(
     trajectories: Sequence[Trajectory],
     mode: Mode,
     seed: int,
-    notes_per_patient: int,
+    notes_per_patient: int | None,
     max_terms: int,
     focus_labels: Sequence[str],
     lexicon: Sequence[str],
     fmt: Format = "sentences",
 ) -> list[NoteTask]:
-    """Evenly spaced visits of each trajectory become tasks (ids are stable across reruns).
+    """Visits drawn from each whole trajectory become tasks (ids are stable across reruns);
+    ``notes_per_patient`` None takes every visit.
 
     ``persona-only`` tasks get terms drawn uniformly from the lexicon (no trajectory);
     ``unconstrained`` tasks get a label to illustrate instead of terms.
@@ -49,13 +60,12 @@ def build_tasks(
         visits = traj.visits
         if not visits:
             continue
-        count = min(notes_per_patient, len(visits))
-        picks = sorted({int(np.rint(x)) for x in np.linspace(0, len(visits) - 1, count)})
-        for k in picks:
+        for k in pick_visits(traj, seed, notes_per_patient):
             visit = visits[k]
             earlier = _unique([m.symptom for v in visits[max(0, k - 2) : k] for m in v.mentions], 3)
             task_id = f"{traj.id}:{visit.index}"
             h = stable_int(seed, task_id)
+            reporters: tuple[str | None, ...] = ()
             if mode == "persona-only":
                 rng = np.random.default_rng(h)
                 terms = tuple(rng.choice(sorted(lexicon), size=max_terms, replace=False))
@@ -63,6 +73,10 @@ def build_tasks(
                 terms = ()
             else:
                 terms = _unique([m.symptom for m in visit.mentions], max_terms)
+                first = {}
+                for m in visit.mentions:
+                    first.setdefault(m.symptom, m.reporter)
+                reporters = tuple(first[s] for s in terms)
             focus = (
                 focus_labels[len(tasks) % len(focus_labels)] if mode == "unconstrained" else None
             )
@@ -79,6 +93,7 @@ def build_tasks(
                     seed=h,
                     focus_label=focus,
                     fmt=fmt,
+                    reporters=reporters,
                 )
             )
     return tasks

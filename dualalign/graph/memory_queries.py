@@ -164,6 +164,25 @@ def note_type_mix(g: nx.MultiDiGraph, p: dict[str, Any]) -> Rows:
     return _sort(rows, lambda x: (x["period"], x["note_type"]))
 
 
+def reporter_mix(g: nx.MultiDiGraph, p: dict[str, Any]) -> Rows:
+    rows = []
+    for st in _nodes(g, "Stage"):
+        for rep, r in _out(g, st, "REPORTED_BY"):
+            if r.get("note_type") != p["note_type"]:
+                continue
+            labels = [lab[1] for lab, _ in _out(g, rep, "REPORT_LABEL")]
+            rows.append(
+                {
+                    "stage": st[1],
+                    "stage_order": g.nodes[st]["order"],
+                    "reporter": rep[1],
+                    "probability": r["probability"],
+                    "report_label": labels[0] if labels else None,
+                }
+            )
+    return _sort(rows, lambda x: (x["stage_order"], x["reporter"]))
+
+
 def _modifier_rows(g: nx.MultiDiGraph, m: dict[str, Any], target: Key) -> Rows:
     rows = []
     if m["target_kind"] in ("domain", "symptom"):
@@ -261,6 +280,7 @@ MEMORY_QUERIES: dict[str, Callable[[nx.MultiDiGraph, dict[str, Any]], Rows]] = {
         domain_share_by_period,
         symptom_by_stage,
         note_type_mix,
+        reporter_mix,
         risk_factor_effects,
         sequence_probability,
     )

@@ -23,6 +23,8 @@ NODE_LABELS: dict[str, str] = {
     "RiskFactor": "a risk factor or social determinant",
     "Source": "a citation or a marked assumption that numbers point to",
     "Persona": "a sampled synthetic patient",
+    "Instrument": "a cognitive screening test with the score from which a result is normal",
+    "Reporter": "who a symptom mention comes from (patient, family or caregiver, clinician)",
 }
 
 
@@ -74,6 +76,10 @@ REL_TYPES: dict[str, RelSpec] = {
         "RiskFactor", "*", "multiplier on a domain share, symptom weight or stage transition"
     ),
     "CITES": RelSpec("*", "Source", "the source behind a node's numbers"),
+    "REPORTED_BY": RelSpec(
+        "Stage", "Reporter", "P(reporter | stage, note_type) of a symptom mention", "probability"
+    ),
+    "REPORT_LABEL": RelSpec("Reporter", "Label", "label a mention reported this way takes"),
     "IN_POPULATION": RelSpec("Persona", "Population", "population a persona was sampled for"),
     "HAS_RISK_FACTOR": RelSpec("Persona", "RiskFactor", "a persona's risk factors"),
 }

@@ -10,10 +10,12 @@ from dualalign.errors import Problem
 from dualalign.ontology.entities import Located
 from dualalign.ontology.tables import TABLES, Row
 
-__all__ = ["TOLERANCE", "cross_check"]
+__all__ = ["DURATION_TOLERANCE", "TOLERANCE", "cross_check"]
 
 #: How far a probability sum may be from 1.
 TOLERANCE = 1e-6
+#: How far a stage's stated mean duration may be from what its stay probability implies.
+DURATION_TOLERANCE = 0.10
 PERSONA_ATTRIBUTES = ("age_band", "sex", "race_ethnicity", "education")
 
 
@@ -208,6 +210,72 @@ class _Checker:
                     f"add rows from '{sid}' (include its stay probability) or mark it da:terminal",
                 )
 
+    def durations(self) -> None:
+        """Stated mean durations agree with the stay probabilities of stage_transitions.csv."""
+        totals: dict[str, float] = defaultdict(float)
+        for r in self.rows["stage_transitions"]:
+            totals[r.value.from_stage] += r.value.probability
+        stay = {  # stages whose rows do not sum to 1 are reported by the sums rule already
+            r.value.from_stage: r.value.probability
+            for r in self.rows["stage_transitions"]
+            if r.value.from_stage == r.value.to_stage
+            and abs(totals[r.value.from_stage] - 1.0) <= TOLERANCE
+        }
+        for loc in self.ents["Stage"]:
+            st = loc.value
+            if st.terminal or st.id not in stay or not self.rows["stage_transitions"]:
+                continue
+            leave = 1.0 - stay[st.id]
+            implied = 12.0 / leave if leave > 0 else float("inf")
+            if abs(st.mean_duration_months - implied) > DURATION_TOLERANCE * implied:
+                self.problems.append(
+                    Problem(
+                        loc.file,
+                        f"Stage '{st.id}': da:meanDurationMonths {st.mean_duration_months:g} "
+                        f"disagrees with stage_transitions.csv, whose stay probability "
+                        f"{stay[st.id]:g} implies {implied:.1f} months",
+                        f"set da:meanDurationMonths to about {implied:.1f}, or change the "
+                        f"'{st.id}' rows of stage_transitions.csv (tolerance "
+                        f"{DURATION_TOLERANCE:.0%})",
+                        loc.line,
+                    )
+                )
+
+    def reporters(self) -> None:
+        """Reporter shares: known ids, one row per key, sums of 1, and every stage covered."""
+        table = "reporter_rates"
+        if not self.rows[table]:
+            return
+        self.refs(table, "stage", "Stage")
+        self.refs(table, "note_type", "NoteType")
+        self.refs(table, "reporter", "Reporter")
+        self.unique(table, lambda v: (v.stage, v.note_type or "*", v.reporter), "row")
+        self.sums(
+            table, lambda v: f"{v.stage}/{v.note_type or '*'}", "probability", "stage/note type"
+        )
+        covered = {r.value.stage for r in self.rows[table] if r.value.note_type is None}
+        for loc in self.ents["Stage"]:
+            if not loc.value.terminal and loc.value.id not in covered:
+                self.add(
+                    table,
+                    None,
+                    f"stage '{loc.value.id}' has no default (note_type '*') reporter rows",
+                    f"add rows {loc.value.id},*,<reporter>,<probability>,<source>",
+                )
+
+    def screening(self) -> None:
+        """A normal score lies within the instrument's range; one row per instrument."""
+        self.unique("screening_instruments", lambda v: (v.instrument,), "instrument")
+        for r in self.rows["screening_instruments"]:
+            if r.value.normal_from > r.value.max_score:
+                self.add(
+                    "screening_instruments",
+                    r.line,
+                    f"instrument '{r.value.instrument}': normal_from {r.value.normal_from:g} "
+                    f"is above max_score {r.value.max_score}",
+                    "use a normal_from between 0 and max_score",
+                )
+
     def periods(self) -> None:
         self.refs("period_stage", "stage", "Stage")
         self.unique("period_stage", lambda v: (v.period, v.stage), "period/stage")
@@ -395,11 +463,14 @@ def cross_check(
         checker.entities,
         checker.sources,
         checker.stages,
+        checker.durations,
         checker.periods,
         checker.domains,
         checker.personas,
         checker.symptoms,
         checker.modifiers,
+        checker.reporters,
+        checker.screening,
     ):
         rule()
     return checker.problems

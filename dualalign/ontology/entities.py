@@ -36,7 +36,12 @@ _SPECS: dict[str, tuple[type[BaseModel], dict[str, _Field]]] = {
     "PhenotypeDomain": (m.PhenotypeDomain, {**_COMMON, "order": ("order", "int", False)}),
     "Label": (
         m.Label,
-        {**_COMMON, "order": ("order", "int", False), "examples": ("example", "text", True)},
+        {
+            **_COMMON,
+            "order": ("order", "int", False),
+            "examples": ("example", "text", True),
+            "priority": ("priority", "int", False),
+        },
     ),
     "Stage": (
         m.Stage,
@@ -51,6 +56,15 @@ _SPECS: dict[str, tuple[type[BaseModel], dict[str, _Field]]] = {
             "mmse_min": ("mmseMin", "float", False),
             "mmse_max": ("mmseMax", "float", False),
             "terminal": ("terminal", "bool", False),
+        },
+    ),
+    "Reporter": (
+        m.Reporter,
+        {
+            **_COMMON,
+            "order": ("order", "int", False),
+            "label_for": ("label", "ref:Label", False),
+            "prompt_phrases": ("promptPhrase", "text", True),
         },
     ),
     "NoteType": (m.NoteType, {**_COMMON, "abbreviation": ("abbreviation", "text", False)}),

@@ -26,6 +26,7 @@ _ENTITY_FIELDS = {
     "risk_factor_groups": "RiskFactorGroup",
     "risk_factors": "RiskFactor",
     "symptoms": "Symptom",
+    "reporters": "Reporter",
 }
 
 

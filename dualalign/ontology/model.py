@@ -25,10 +25,13 @@ __all__ = [
     "PersonaMarginal",
     "PhenotypeDomain",
     "Population",
+    "Reporter",
+    "ReporterRate",
     "RiskFactor",
     "RiskFactorGroup",
     "RiskFactorPrevalence",
     "RiskModifier",
+    "ScreeningInstrument",
     "Source",
     "Stage",
     "StageTransition",
@@ -91,6 +94,8 @@ class Label(_Frozen):
     definition: Text
     order: int
     examples: tuple[str, ...] = ()
+    #: Breaks ties when a sentence matches terms of several labels: the higher wins.
+    priority: int = 0
 
 
 class Stage(_Frozen):
@@ -117,6 +122,21 @@ class NoteType(_Frozen):
     label: Text
     definition: Text
     abbreviation: str | None = None
+
+
+class Reporter(_Frozen):
+    """Who a symptom mention comes from (patient, family, clinician ...).
+
+    ``label`` is the label a mention reported this way takes, unless the term's own label has
+    a higher priority; ``prompt_phrases`` are how a prompt names the reporter.
+    """
+
+    id: Identifier
+    label: Text
+    definition: Text
+    order: int
+    label_for: Identifier | None = None
+    prompt_phrases: tuple[str, ...] = ()
 
 
 class Population(_Frozen):
@@ -285,6 +305,31 @@ class SymptomTransition(_Frozen):
     source: Text
 
 
+class ReporterRate(_Frozen):
+    """P(reporter | stage, note type) of a symptom mention (``note_type`` None: any type)."""
+
+    stage: Identifier
+    note_type: Identifier | None
+    reporter: Identifier
+    probability: Probability
+    source: Text
+
+
+class ScreeningInstrument(_Frozen):
+    """A cognitive screening test: how notes name it and from which score it is normal."""
+
+    instrument: Identifier
+    aliases: Text  # names as written in notes, separated by |
+    max_score: Annotated[int, Field(gt=0, le=1000)]
+    normal_from: NonNegative
+    source: Text
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The aliases as a tuple."""
+        return tuple(a.strip() for a in self.aliases.split("|") if a.strip())
+
+
 class RiskModifier(_Frozen):
     """A risk factor multiplying the weight of a domain, symptom or stage transition."""
 
@@ -327,6 +372,9 @@ class DiseaseModel(_Frozen):
     symptom_onset: tuple[SymptomOnset, ...] = ()
     symptom_transitions: tuple[SymptomTransition, ...] = ()
     risk_modifiers: tuple[RiskModifier, ...] = ()
+    reporters: tuple[Reporter, ...] = ()
+    reporter_rates: tuple[ReporterRate, ...] = ()
+    screening_instruments: tuple[ScreeningInstrument, ...] = ()
 
     @property
     def name(self) -> str:

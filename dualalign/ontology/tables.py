@@ -22,6 +22,12 @@ def _any_stage(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+def _any_note_type(row: dict[str, Any]) -> dict[str, Any]:
+    if row.get("note_type") == "*":
+        row["note_type"] = None
+    return row
+
+
 def _condition(row: dict[str, Any]) -> dict[str, Any]:
     raw = row.get("condition")
     if raw in ("*", "", None):
@@ -68,6 +74,8 @@ TABLES: dict[str, TableSpec] = {
         "symptom_transitions.csv", m.SymptomTransition, False, _any_stage
     ),
     "risk_modifiers": TableSpec("risk_modifiers.csv", m.RiskModifier, False, _any_stage),
+    "screening_instruments": TableSpec("screening_instruments.csv", m.ScreeningInstrument, False),
+    "reporter_rates": TableSpec("reporter_rates.csv", m.ReporterRate, False, _any_note_type),
 }
 
 _FIXES = {

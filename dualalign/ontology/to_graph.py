@@ -328,6 +328,53 @@ def _personas(model: DiseaseModel, nodes: list[Node], rels: list[Rel]) -> None:
             )
 
 
+def _reporters(model: DiseaseModel, nodes: list[Node], rels: list[Rel]) -> None:
+    """Reporter nodes, and ``REPORTED_BY`` shares per stage and note type (a ``*`` row of
+    reporter_rates.csv stands for every note type without rows of its own)."""
+    for rep in model.reporters:
+        nodes.append(
+            Node(label="Reporter", id=rep.id, props=rep.model_dump(exclude={"id", "label_for"}))
+        )
+        if rep.label_for is not None:
+            rels.append(Rel.between("REPORT_LABEL", ("Reporter", rep.id), ("Label", rep.label_for)))
+    specific = {(r.stage, r.note_type) for r in model.reporter_rates if r.note_type is not None}
+    for row in model.reporter_rates:
+        targets = (
+            [row.note_type]
+            if row.note_type is not None
+            else [n.id for n in model.note_types if (row.stage, n.id) not in specific]
+        )
+        for note_type in sorted(targets):
+            rels.append(
+                Rel.between(
+                    "REPORTED_BY",
+                    ("Stage", row.stage),
+                    ("Reporter", row.reporter),
+                    key=note_type,
+                    note_type=note_type,
+                    probability=row.probability,
+                    source=row.source,
+                )
+            )
+
+
+def _instruments(model: DiseaseModel, nodes: list[Node], rels: list[Rel]) -> None:
+    for row in model.screening_instruments:
+        nodes.append(
+            Node(
+                label="Instrument",
+                id=row.instrument,
+                props={
+                    "names": list(row.names),
+                    "max_score": row.max_score,
+                    "normal_from": row.normal_from,
+                    "source": row.source,
+                },
+            )
+        )
+        rels.append(Rel.between("CITES", ("Instrument", row.instrument), ("Source", row.source)))
+
+
 def disease_graph(model: DiseaseModel) -> GraphData:
     """Build the full graph of one disease (without personas)."""
     nodes: list[Node] = []
@@ -336,4 +383,6 @@ def disease_graph(model: DiseaseModel) -> GraphData:
     _timeline(model, nodes, rels)
     _symptom_dynamics(model, rels)
     _personas(model, nodes, rels)
+    _reporters(model, nodes, rels)
+    _instruments(model, nodes, rels)
     return GraphData.build(model.name, nodes, rels)

@@ -62,6 +62,8 @@ class PersonaDistributions:
     disease: str
     populations: dict[str, PopulationDistribution]
     groups: dict[str, str]  # risk factor -> group
+    #: years added to an age drawn from the (prevalence) age bands to get age at diagnosis
+    diagnosis_age_offset: float = 0.0
 
     @classmethod
     def from_graph(cls, graph: GraphData) -> PersonaDistributions:
@@ -102,7 +104,11 @@ class PersonaDistributions:
                     arr = conditional.setdefault((attr, cat), np.full(len(factors), np.nan))
                     arr[i] = value
             pops[pop] = PopulationDistribution(pop, attributes, factors, base, conditional)
-        return cls(graph.disease, pops, groups)
+        disease = next(
+            (n.props for n in graph.nodes if n.label == "Disease" and n.id == graph.disease), {}
+        )
+        offset = float(disease.get("param_diagnosis_age_offset", 0.0))  # type: ignore[arg-type]
+        return cls(graph.disease, pops, groups, offset)
 
     def population(self, name: str) -> PopulationDistribution:
         """The distribution of one population.

@@ -20,6 +20,8 @@ from dualalign.types import Persona
 __all__ = ["persona_graph_items", "sample_personas"]
 
 _EPS = 1e-9
+#: the youngest age at diagnosis a persona gets (younger-onset bands start at 30)
+_MIN_DIAGNOSIS_AGE = 30
 _REQUIRED = ("age_band", "sex", "race_ethnicity", "education")
 
 
@@ -70,7 +72,10 @@ def sample_personas(
                 id=f"{prefix}-{i:06d}",
                 population=population,
                 age_band=ages[band],
-                age_at_diagnosis=int(lo + offsets[i] * (hi - lo + 1)),
+                age_at_diagnosis=max(
+                    _MIN_DIAGNOSIS_AGE,
+                    int(lo + offsets[i] * (hi - lo + 1) + dist.diagnosis_age_offset),
+                ),
                 sex=pop.attributes["sex"][0][drawn["sex"][i]],
                 race_ethnicity=pop.attributes["race_ethnicity"][0][drawn["race_ethnicity"][i]],
                 education=pop.attributes["education"][0][drawn["education"][i]],

@@ -13,6 +13,9 @@ For each persona, over the years around diagnosis (period 0):
    takes one step of the mention kernel (persist or evolve along ``TRANSITIONS_TO``, else be
    re-drawn via ``RESAMPLES`` from ``EMITS``); extra slots are drawn fresh from ``EMITS``.
 
+4. **Reporters.** Each planned mention is reported by the patient, family or the clinician:
+   a draw from ``REPORTED_BY`` of the visit's stage and note type.
+
 A persona's risk factors multiply the weights their ``MODIFIES`` edges target (then rows are
 renormalised). All draws come from one seeded generator and are vectorised across patients,
 in chunks of ``CHUNK`` patients to bound memory.
@@ -130,6 +133,20 @@ class _Chunk:
         self.per_patient = np.bincount(self.patient, minlength=n)
         self.first = np.concatenate([[0], np.cumsum(self.per_patient)[:-1]])
         self._plan(n, rng)
+        self.reporter = self._reporters(rng)
+
+    def _reporters(self, rng: np.random.Generator) -> np.ndarray:
+        """Who reports each planned mention: REPORTED_BY of the visit's stage and note type
+        (-1 where the graph has no reporter table)."""
+        width = self.symptom.shape[1]
+        out = np.full((self.patient.size, width), -1, dtype=np.int64)
+        share = self.snap.reporter_share
+        if share.size == 0 or width == 0:
+            return out
+        rows, cols = np.nonzero(self.symptom >= 0)
+        probs = share[self.stage[rows], self.note[rows]]
+        out[rows, cols] = categorical(probs, rng)
+        return out
 
     def _fresh(self, p: np.ndarray, s: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """Fresh mentions: EMITS of the stage, times the persona's multipliers."""
@@ -265,8 +282,14 @@ def _record(
                 "symptom": snap.symptoms[s],
                 "domain": snap.domains[snap.symptom_domain[s]],
                 "via": VIA[w],
+                "reporter": snap.reporters[r] if r >= 0 else None,
             }
-            for s, w in zip(c.symptom[v, :count].tolist(), c.via[v, :count].tolist(), strict=True)
+            for s, w, r in zip(
+                c.symptom[v, :count].tolist(),
+                c.via[v, :count].tolist(),
+                c.reporter[v, :count].tolist(),
+                strict=True,
+            )
         ]
         visits.append(
             {

@@ -57,6 +57,10 @@ class TrajectorySnapshot:
     resample: np.ndarray = field(repr=False)  # [S, K] RESAMPLES
     modifiers: dict[str, tuple[Modifier, ...]] = field(default_factory=dict, repr=False)
     parameters: dict[str, float] = field(default_factory=dict)
+    reporters: tuple[str, ...] = ()
+    reporter_share: np.ndarray = field(  # [S, N, R] REPORTED_BY (empty when the KB has none)
+        default_factory=lambda: np.zeros((0, 0, 0)), repr=False
+    )
 
     @classmethod
     def from_graph(cls, graph: GraphData) -> TrajectorySnapshot:
@@ -91,6 +95,11 @@ class TrajectorySnapshot:
         resample = np.zeros((S, K))
         direct = {s: np.zeros((K, K)) for s in range(S)}
         symptom_domain = np.full(K, -1)
+        reporters = tuple(
+            sorted(by_label.get("Reporter", {}), key=lambda r: by_label["Reporter"][r]["order"])
+        )
+        r_idx = {r: i for i, r in enumerate(reporters)}
+        reporter_share = np.zeros((S, N, len(reporters)))
         raw_mods: dict[str, list[Modifier]] = defaultdict(list)
         members: dict[int, list[int]] = defaultdict(list)
         for r in graph.rels:
@@ -113,6 +122,10 @@ class TrajectorySnapshot:
                 resample[s_idx[r.dst], k_idx[r.src]] = p["probability"]
             elif r.type == "TRANSITIONS_TO":
                 direct[s_idx[str(p["stage"])]][k_idx[r.src], k_idx[r.dst]] = p["probability"]
+            elif r.type == "REPORTED_BY":
+                reporter_share[s_idx[r.src], n_idx[str(p["note_type"])], r_idx[r.dst]] = p[
+                    "probability"
+                ]
             elif r.type == "MODIFIES":
                 mask = (
                     np.ones(S, bool)
@@ -160,6 +173,8 @@ class TrajectorySnapshot:
             resample,
             {k: tuple(v) for k, v in raw_mods.items()},
             params,
+            reporters,
+            reporter_share,
         )
 
     def parameter(self, name: str, default: float) -> float:

@@ -59,8 +59,17 @@ def test_requests_carry_only_what_the_mode_allows(trajectories, vocab, mode):
     assert has_time == (mode in ("dualalign", "trajectory-only"))
     if mode == "unconstrained":
         assert not task.terms and task.focus_label in vocab.labels
-    if mode in ("dualalign", "trajectory-only") and task.earlier and term:
-        assert "Earlier notes:" in text
+    # earlier symptoms stay out of one-sentence requests (a small model copies them in)
+    assert "Earlier notes:" not in text
+    reporter = task.reporter_of(term) if term else None
+    if mode in ("dualalign", "trajectory-only"):
+        assert reporter in ("patient", "family", "clinician")
+    for t in _tasks(trajectories, vocab, mode):
+        for s in t.terms:
+            req = render_sentence_request(t, vocab, s)
+            who = t.reporter_of(s)
+            assert (" reports " in req) == (who in ("patient", "family")), req
+            assert ("observed at the visit" in req) == (who == "clinician"), req
 
 
 def test_soap_request_carries_plan_definitions_and_history(trajectories, vocab):

@@ -131,8 +131,30 @@ def _dup_row(folder: Path) -> None:
 
 Breaker = Callable[[Path], object]
 
+
 #: id -> (how to break the folder, substrings the single error line must contain)
+def _long_mci(folder: Path) -> None:
+    path = folder / "disease.ttl"
+    text = path.read_text(encoding="utf-8")
+    at = text.index('dcterms:identifier "mci"')
+    start = text.index("da:meanDurationMonths", at)
+    end = text.index(";", start)
+    path.write_text(text[:start] + "da:meanDurationMonths 80.0 " + text[end:], encoding="utf-8")
+
+
 CASES: dict[str, tuple[Breaker, tuple[str, ...]]] = {
+    "duration_disagrees_with_transitions": (
+        _long_mci,
+        ("disease.ttl", "Stage 'mci'", "meanDurationMonths 80", "implies 40.0 months"),
+    ),
+    "reporter_shares_do_not_sum": (
+        lambda f: set_cell(f, "reporter_rates.csv", 0, "probability", "0.5"),
+        ("reporter_rates.csv", "prodromal_scd/*", "not 1"),
+    ),
+    "unknown_reporter": (
+        lambda f: set_cell(f, "reporter_rates.csv", 1, "reporter", "neighbour"),
+        ("reporter_rates.csv:3", "'neighbour' is not a defined Reporter"),
+    ),
     "missing_csv": (
         lambda f: (f / "period_stage.csv").unlink(),
         ("period_stage.csv", "required file is missing"),

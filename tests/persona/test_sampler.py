@@ -91,9 +91,12 @@ def test_same_seed_same_personas_other_seed_differs(dists):
 def test_personas_are_well_formed(dists):
     personas = sample_personas(dists, "us-ad", 500, seed=1)
     assert len({p.id for p in personas}) == 500
+    # bands describe people living with the disease; diagnosis came diagnosis_age_offset earlier
+    shift = dists.diagnosis_age_offset
+    assert shift == -3
     for p in personas:
         lo, hi = age_range(p.age_band)
-        assert lo <= p.age_at_diagnosis <= hi
+        assert max(30, lo + shift) <= p.age_at_diagnosis <= max(30, hi + shift)
         assert list(p.risk_factors) == sorted(set(p.risk_factors))
 
 

@@ -1,0 +1,1 @@
+"""Measuring synthetic data: classification metrics, intrinsic quality, utility experiments."""
