@@ -23,6 +23,8 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "NEO4J_DATABASE": "Neo4j database (default neo4j)",
     "OPENAI_API_KEY": "key for --llm openai (not needed for a server on 127.0.0.1)",
     "OPENAI_BASE_URL": "OpenAI-compatible server URL for --llm openai (or --base-url)",
+    "DUALALIGN_EMBED_MODEL": "embedding model folder for embed-lr and report (default MiniLM)",
+    "DUALALIGN_FINETUNE_MODEL": "model folder the finetune classifier trains (default MiniLM)",
 }
 
 

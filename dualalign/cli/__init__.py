@@ -7,6 +7,7 @@ from importlib.metadata import version as _dist_version
 
 from dualalign.cli._app import app, console, run
 from dualalign.cli.annotate import annotate_command
+from dualalign.cli.evaluate import curate_command, evaluate_command, report_command
 from dualalign.cli.generate import generate_command
 from dualalign.cli.graph import graph_app
 from dualalign.cli.ontology import ontology_app
@@ -22,6 +23,9 @@ app.add_typer(personas_app, name="personas")
 app.command("walk")(walk_command)
 app.command("generate")(generate_command)
 app.command("annotate")(annotate_command)
+app.command("evaluate")(evaluate_command)
+app.command("report")(report_command)
+app.command("curate")(curate_command)
 
 
 @app.command("version")

@@ -36,8 +36,12 @@ def annotate_command(
     ] = None,
     label_column: Annotated[str, typer.Option(help="Name of the added label column.")] = "label",
     primary: Annotated[
-        str, typer.Option(help="Which annotator fills the label column when both run: llm or rule.")
-    ] = "llm",
+        str,
+        typer.Option(
+            help="Which annotator fills the label column when both run: llm, rule, or auto "
+            "(rule with --llm local, whose 135M model labels poorly; llm otherwise)."
+        ),
+    ] = "auto",
     disease: Annotated[str, typer.Option(help="Knowledge base whose labels and terms to use.")] = (
         "alzheimers"
     ),
@@ -59,8 +63,10 @@ def annotate_command(
         names = list(dict.fromkeys(AnnotatorName(a) for a in (annotator or ["rule"])))
     except ValueError as exc:
         raise ConfigError(f"--annotator: {exc}; use rule or llm") from exc
-    if primary not in ("llm", "rule"):
-        raise ConfigError(f"--primary: got '{primary}'; use llm or rule")
+    if primary not in ("auto", "llm", "rule"):
+        raise ConfigError(f"--primary: got '{primary}'; use auto, llm or rule")
+    if primary == "auto":
+        primary = "rule" if llm == "local" else "llm"
     if out.suffix.lower() not in (".csv", ".tsv", ".jsonl", ".ndjson", ".parquet"):
         raise ConfigError(f"--out {out}: give a .csv, .tsv, .jsonl or .parquet file")
     if out.resolve() == file.resolve():
