@@ -25,7 +25,7 @@ __all__ = [
 
 NARRATIVE_VERSION = "narrative-v2"
 SENTENCE_VERSION = "sentence-v4"
-STYLE_SENTENCE_VERSION = "style-sentence-v1"
+STYLE_SENTENCE_VERSION = "style-sentence-v2"
 UNCONSTRAINED_VERSION = "unconstrained-v1"
 ANNOTATION_VERSION = "annotation-v1"
 
@@ -129,7 +129,7 @@ SENTENCE_PROMPT = ChatPromptTemplate.from_messages(
 )
 
 _STYLE_SYSTEM = (
-    _SENTENCE_SYSTEM + " Write it the way the example sentences from real notes are written "
+    _SENTENCE_SYSTEM + " Write it the way the example answers from real notes are written "
     "(their abbreviations, length and tone), but never copy them: say what the request asks."
 )
 
@@ -137,16 +137,17 @@ _STYLE_SYSTEM = (
 def style_sentence_prompt(examples: list[tuple[str, str]]) -> ChatPromptTemplate:
     """A one-sentence prompt whose worked examples are the user's own gold sentences.
 
-    Each example is ``(label_definition, sentence)``: the turn asks for a sentence of that
-    label, the answer is the gold sentence, so the writer copies real note style.
+    Each example is ``(what, sentence)``: the turn asks, in the shape of a real request, to
+    document ``what`` (the label's name, or a routine finding), and the answer is the gold
+    sentence, so the writer learns both the request-to-sentence mapping and real note style.
     """
 
     def esc(text: str) -> str:
         return text.replace("{", "{{").replace("}", "}}")
 
     messages: list[tuple[str, str]] = [("system", _STYLE_SYSTEM)]
-    for definition, sentence in examples:
-        messages.append(("human", esc(f"Write one sentence from a clinical note: {definition}")))
+    for what, sentence in examples:
+        messages.append(("human", esc(f"Clinical note. Document: {what}. Style: as in the notes.")))
         messages.append(("ai", esc(sentence)))
     messages.append(("human", "{request}"))
     return ChatPromptTemplate.from_messages(messages)

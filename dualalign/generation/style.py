@@ -16,7 +16,10 @@ from dualalign.generation.prompts import SENTENCE_PROMPT, style_sentence_prompt
 from dualalign.generation.vocabulary import Vocabulary
 from dualalign.sentence_table import read_sentence_table
 
-__all__ = ["COPY_NGRAM", "StyleExamples", "shared_ngram"]
+__all__ = ["COPY_NGRAM", "ROUTINE", "StyleExamples", "shared_ngram"]
+
+#: How a request names a sentence without symptoms (as the routine request does).
+ROUTINE = "a routine finding with no symptoms"
 
 #: A kept sentence may not share a run of this many words with any style example.
 COPY_NGRAM = 8
@@ -86,8 +89,12 @@ class StyleExamples:
         chosen = self.pick(label, seed, k)
         if not chosen:
             return SENTENCE_PROMPT
-        definition = str(vocab.labels.get(label, {}).get("definition", label))
-        return style_sentence_prompt([(definition, s) for s in chosen])
+        what = (
+            ROUTINE
+            if label == "none"
+            else str(vocab.labels.get(label, {}).get("label", label.replace("_", " ")))
+        )
+        return style_sentence_prompt([(what, s) for s in chosen])
 
     def copies(self, text: str) -> bool:
         """Whether ``text`` shares an 8-word run with any example."""
