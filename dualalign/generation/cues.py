@@ -46,7 +46,7 @@ _PSEUDO_NEGATION = frozenset(
     {("no", "longer"), ("not", "only"), ("not", "just"), ("not", "sure"), ("no", "change")}
 )
 #: Cues that put what follows in the past (a history line is not a current symptom).
-_HISTORY = frozenset({"hx", "history", "pmh", "h/o"})
+_HISTORY = frozenset({"hx", "history", "pmh"})
 #: Words that close a negation's scope.
 _SCOPE_ENDS = frozenset(
     {"but", "however", "although", "though", "yet", "except", "now", "since", "currently"}
@@ -70,9 +70,7 @@ def negated_at(words: tuple[str, ...], at: int) -> bool:
         nxt = words[i + 1] if i + 1 < len(words) else ""
         if w in _PRE_NEGATION and (w, nxt) not in _PSEUDO_NEGATION:
             return True
-        if w in _HISTORY and not (i > 0 and words[i - 1] == "family"):
-            return True
-        if w in _HISTORY:  # family history: always not the patient's finding
+        if w in _HISTORY:  # a history line, or family history: not a current finding
             return True
     return False
 

@@ -90,8 +90,6 @@ _IRREGULAR = {
     "fed": "feed",
     "found": "find",
     "wandered": "wander",
-    "can't": "cannot",
-    "couldn": "cannot",
 }
 #: Extra words a partial match may span beyond the phrase's own length.
 _WINDOW_SLACK = 2
