@@ -22,14 +22,12 @@ import typer
 from dualalign.evaluation import classifiers
 from dualalign.evaluation.data import Run, demo_gold_path, load_gold, load_run
 from dualalign.evaluation.experiment import ExperimentSettings, run_experiment
+from dualalign.ontology import load_disease, resolve_disease
 
+#: the knowledge base's label set, in label order
 LABELS = [
-    "cognitive_impairment",
-    "concern_by_others",
-    "requires_assistance",
-    "physiological_changes",
-    "neuropsychiatric",
-    "none",
+    lab.id
+    for lab in sorted(load_disease(resolve_disease("alzheimers")).labels, key=lambda x: x.order)
 ]
 
 

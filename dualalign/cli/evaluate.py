@@ -7,6 +7,7 @@ trained on scarce gold, how faithful, diverse and private is it, and a filtered 
 import json
 import shutil
 import tempfile
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,9 +19,16 @@ from dualalign.errors import ConfigError
 __all__ = ["curate_command", "evaluate_command", "report_command"]
 
 _GOLD_HELP = "Gold sentences (CSV, TSV, JSONL, Parquet) with text, label and patient columns."
+TextColumn = Annotated[str | None, typer.Option(help="Gold text column.")]
+LabelColumn = Annotated[str, typer.Option(help="Gold label column.")]
+PatientColumn = Annotated[str, typer.Option(help="Gold patient column.")]
+Disease = Annotated[str, typer.Option(help="Knowledge base whose labels and stages to use.")]
 
 
-def _numbers(option: str, raw: str, cast: Any, allow_all: bool = False) -> list[Any]:
+def _numbers(
+    option: str, raw: str, cast: Any, minimum: float, allow_all: bool = False
+) -> list[Any]:
+    """Comma-separated numbers (each at least ``minimum``), 'all' standing for None."""
     out: list[Any] = []
     for part in (p.strip() for p in raw.split(",")):
         if allow_all and part.lower() == "all":
@@ -33,8 +41,8 @@ def _numbers(option: str, raw: str, cast: Any, allow_all: bool = False) -> list[
                 f"{option}: cannot read '{part}'; give comma-separated numbers"
                 + (" or 'all'" if allow_all else "")
             ) from None
-        if value <= 0 if cast is int and option != "--seeds" else value < 0:
-            raise ConfigError(f"{option}: '{part}' is out of range; give positive numbers")
+        if value < minimum:
+            raise ConfigError(f"{option}: '{part}' is out of range; give numbers >= {minimum:g}")
         out.append(value)
     if not out:
         raise ConfigError(f"{option}: give at least one value")
@@ -91,12 +99,10 @@ def evaluate_command(
     test_patients: Annotated[
         str | None, typer.Option(help="Held-out patient ids, comma-separated (fixed split).")
     ] = None,
-    text_column: Annotated[str | None, typer.Option(help="Gold text column.")] = None,
-    label_column: Annotated[str, typer.Option(help="Gold label column.")] = "label",
-    patient_column: Annotated[str, typer.Option(help="Gold patient column.")] = "patient_id",
-    disease: Annotated[str, typer.Option(help="Knowledge base whose label set to use.")] = (
-        "alzheimers"
-    ),
+    text_column: TextColumn = None,
+    label_column: LabelColumn = "label",
+    patient_column: PatientColumn = "patient_id",
+    disease: Disease = "alzheimers",
 ) -> None:
     """Train sentence classifiers on gold, gold + each run and each run alone; report F1."""
     from dualalign.evaluation.classifiers import CLASSIFIERS
@@ -112,9 +118,9 @@ def evaluate_command(
         raise ConfigError(f"--out {out} is a file; give a folder")
     settings = ExperimentSettings(
         classifier=classifier,
-        seeds=tuple(_numbers("--seeds", seeds, int)),
-        gold_patients=tuple(_numbers("--gold-patients", gold_patients, int, allow_all=True)),
-        weights=tuple(_numbers("--synthetic-weight", synthetic_weight, float)),
+        seeds=tuple(_numbers("--seeds", seeds, int, 0)),
+        gold_patients=tuple(_numbers("--gold-patients", gold_patients, int, 1, allow_all=True)),
+        weights=tuple(_numbers("--synthetic-weight", synthetic_weight, float, 0)),
         curate=curate,
         test_fraction=test_fraction,
         test_patients=tuple(p.strip() for p in test_patients.split(",")) if test_patients else (),
@@ -133,7 +139,8 @@ def evaluate_command(
         for r in group:
             if len(r.frame) == 0:
                 raise ConfigError(f"--run {name}={r.path}: no labelled sentences to use")
-    with console.status("training classifiers", spinner="dots") if console.is_terminal else _null():
+    status = console.status("training classifiers", spinner="dots")
+    with status if console.is_terminal else nullcontext():
         result = run_experiment(gold_set, runs, labels, settings)
     data = {
         "command": "evaluate",
@@ -178,24 +185,16 @@ def evaluate_command(
     console.print(f"wrote {out / 'report.md'}: macro-F1 {summary}{hint}", markup=False)
 
 
-class _null:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-
 def report_command(
     run_dir: Annotated[Path, typer.Argument(help="A run folder written by `dualalign generate`.")],
     gold: Annotated[Path | None, typer.Option(help=_GOLD_HELP + " Optional.")] = None,
     out: Annotated[
         Path | None, typer.Option(help="Report folder (default: RUN_DIR/report).")
     ] = None,
-    text_column: Annotated[str | None, typer.Option(help="Gold text column.")] = None,
-    label_column: Annotated[str, typer.Option(help="Gold label column.")] = "label",
-    patient_column: Annotated[str, typer.Option(help="Gold patient column.")] = "patient_id",
-    disease: Annotated[str, typer.Option(help="Knowledge base of the run.")] = "alzheimers",
+    text_column: TextColumn = None,
+    label_column: LabelColumn = "label",
+    patient_column: PatientColumn = "patient_id",
+    disease: Disease = "alzheimers",
 ) -> None:
     """One run's intrinsic quality: fidelity, diversity, privacy and closeness to gold."""
     from dualalign.evaluation.data import load_gold, load_run
@@ -223,10 +222,10 @@ def curate_command(
     out: Annotated[Path, typer.Option(help="New run folder with the kept sentences.")],
     classifier: Annotated[str, typer.Option(help="tfidf-lr, embed-lr or finetune.")] = "tfidf-lr",
     seed: Annotated[int, typer.Option(help="Classifier seed.")] = 0,
-    text_column: Annotated[str | None, typer.Option(help="Gold text column.")] = None,
-    label_column: Annotated[str, typer.Option(help="Gold label column.")] = "label",
-    patient_column: Annotated[str, typer.Option(help="Gold patient column.")] = "patient_id",
-    disease: Annotated[str, typer.Option(help="Knowledge base of the run.")] = "alzheimers",
+    text_column: TextColumn = None,
+    label_column: LabelColumn = "label",
+    patient_column: PatientColumn = "patient_id",
+    disease: Disease = "alzheimers",
 ) -> None:
     """Keep only the sentences whose label a classifier trained on all gold agrees with."""
     from dualalign.evaluation.data import load_gold, load_run

@@ -69,7 +69,6 @@ def _plot_curve(result: dict[str, Any], shown: list[str], out: Path) -> str:
     fig, ax = plt.subplots(figsize=(7, 4))
     for name in shown:
         pts = [c for c in result["conditions"] if c["name"] == name]
-        pts.sort(key=lambda c: c["train_sentences"] if c["gold_patients"] == "all" else 0)
         xs = [c["gold_patients"] for c in pts]
         order = sorted(range(len(xs)), key=lambda i: 1e9 if xs[i] == "all" else int(xs[i]))
         xs = [xs[i] for i in order]

@@ -145,6 +145,7 @@ def intrinsic_report(
         )
         out["walks_vs_graph"] = _walk_fit(walks, ctx["snapshot"])
         written = set(frame["trajectory_id"].astype(str)) if "trajectory_id" in frame else set()
+        tasks = set(frame["task_id"].astype(str)) if "task_id" in frame else set()
         out["timelines"] = [
             {
                 "id": t.id,
@@ -152,7 +153,7 @@ def intrinsic_report(
                     {
                         "t": v.years_from_diagnosis,
                         "stage": v.stage,
-                        "written": f"{t.id}:{v.index}" in set(frame.get("task_id", [])),
+                        "written": f"{t.id}:{v.index}" in tasks,
                     }
                     for v in t.visits
                 ],

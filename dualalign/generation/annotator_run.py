@@ -44,9 +44,9 @@ def annotate_texts(
             chunk = texts[start : start + batch]
             try:
                 labels.extend(annotator.annotate(chunk))
-            except GenerationError:
+            except GenerationError:  # already names what went wrong
                 raise
-            except Exception as exc:
+            except Exception as exc:  # transport or parsing: say which sentences
                 raise GenerationError(
                     f"the LLM annotator failed on sentences {start + 1}-{start + len(chunk)}: "
                     f"{type(exc).__name__}: {exc}"

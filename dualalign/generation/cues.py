@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+
+from dualalign.generation.vocabulary import phrase_span, words_of
 
 __all__ = [
     "Cues",
     "Screening",
+    "affirmed",
     "find_cues",
     "negated_at",
     "post_negated",
@@ -83,6 +87,12 @@ def span_negated(words: tuple[str, ...], span: tuple[int, int], phrase: str) -> 
         return True
     own = set(re.findall(r"[a-z]+", phrase.lower()))
     return not (own & (_PRE_NEGATION | _HISTORY)) and negated_at(words, span[1])
+
+
+def affirmed(phrase: str, text: str, partial: float = 0.66) -> bool:
+    """Whether ``text`` expresses ``phrase`` (see :func:`phrase_span`) and does not negate it."""
+    span = phrase_span(phrase, text, partial)
+    return span is not None and not span_negated(words_of(text), span, phrase)
 
 
 def post_negated(sentence: str) -> bool:
@@ -195,12 +205,17 @@ class Cues:
     weight_loss: bool = False
 
 
+@lru_cache(maxsize=64)
+def _score_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
+    """'<instrument name> ... 19/30', compiled once per instrument."""
+    alternatives = "|".join(re.escape(n) for n in names)
+    return re.compile(rf"\b(?:{alternatives})\b\D{{0,20}}?{_NUMBER}", re.IGNORECASE)
+
+
 def _score_cues(sentence: str, screens: tuple[Screening, ...]) -> tuple[bool, bool]:
     low = normal = False
     for screen in screens:
-        names = "|".join(re.escape(n) for n in screen.names)
-        pattern = re.compile(rf"\b(?:{names})\b\D{{0,20}}?{_NUMBER}", re.IGNORECASE)
-        for m in pattern.finditer(sentence):
+        for m in _score_pattern(screen.names).finditer(sentence):
             score, out_of = float(m.group(1)), int(m.group(2))
             if out_of != screen.maximum:
                 continue

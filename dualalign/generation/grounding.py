@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass, field
 
 from dualalign.generation.context import NoteTask
-from dualalign.generation.cues import find_cues, span_negated
-from dualalign.generation.vocabulary import Vocabulary, phrase_span, words_of
+from dualalign.generation.cues import affirmed, find_cues
+from dualalign.generation.vocabulary import Vocabulary
 
 __all__ = ["GroundingResult", "check_note"]
 
@@ -46,12 +46,7 @@ class GroundingResult:
 
 def expressed(symptom: str, text: str, vocab: Vocabulary) -> bool:
     """Some lexicon phrasing of the symptom appears in the text, and is not negated."""
-    words = words_of(text)
-    for phrase in vocab.phrases(symptom):
-        span = phrase_span(phrase, text)
-        if span is not None and not span_negated(words, span, phrase):
-            return True
-    return False
+    return any(affirmed(phrase, text) for phrase in vocab.phrases(symptom))
 
 
 def check_note(task: NoteTask, text: str, vocab: Vocabulary) -> GroundingResult:

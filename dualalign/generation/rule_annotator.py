@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from dualalign.generation.cues import Cues, Screening, find_cues, post_negated, span_negated
-from dualalign.generation.vocabulary import LAY_PARTIAL, Vocabulary, phrase_span, words_of
+from dualalign.generation.cues import Cues, Screening, affirmed, find_cues, post_negated
+from dualalign.generation.vocabulary import LAY_PARTIAL, Vocabulary
 
 __all__ = ["RuleAnnotator"]
 
@@ -59,28 +59,28 @@ class RuleAnnotator:
             for props in self.vocab.instruments.values()
         )
 
+    @cached_property
+    def _reported_labels(self) -> frozenset[str]:
+        """Labels that only a reporter gives (a relative's concern)."""
+        return frozenset(self.vocab.reporter_label.values())
+
     def _known(self, label: str) -> bool:
         return label in self.vocab.labels
 
     def matches(self, sentence: str) -> list[str]:
         """Labels of the lexicon phrases a sentence expresses, except negated ones."""
-        words = words_of(sentence)
-        out = []
-        for phrase, label, partial in self._phrases:
-            span = phrase_span(phrase, sentence, partial)
-            if span is not None and not span_negated(words, span, phrase):
-                out.append(label)
-        return out
+        return [
+            label for phrase, label, partial in self._phrases if affirmed(phrase, sentence, partial)
+        ]
 
     def candidates(self, sentence: str) -> tuple[set[str], Cues]:
         """The labels a sentence supports, before the priority decides, and its cues."""
         cues = find_cues(sentence, self._screens)
         # a label that reporters give (a relative's concern) needs a reporter in the sentence
-        given = set(self.vocab.reporter_label.values())
         labels = {
             lab
             for lab in self.matches(sentence)
-            if lab != "none" and (lab not in given or cues.reporter)
+            if lab != "none" and (lab not in self._reported_labels or cues.reporter)
         }
         if post_negated(sentence) and not cues.reporter:
             labels.clear()
