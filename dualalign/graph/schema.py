@@ -5,7 +5,58 @@
 
 from __future__ import annotations
 
-__all__ = ["NODE_LABELS", "REL_TYPES", "RelSpec"]
+from enum import StrEnum
+
+__all__ = ["NODE_LABELS", "REL_TYPES", "Node", "Rel", "RelSpec"]
+
+
+class Node(StrEnum):
+    """Node labels. Use these, not string literals, wherever a label is named in code."""
+
+    DISEASE = "Disease"
+    STAGE = "Stage"
+    PERIOD = "Period"
+    NOTE_TYPE = "NoteType"
+    LEXICON_DOMAIN = "LexiconDomain"
+    PHENOTYPE_DOMAIN = "PhenotypeDomain"
+    LABEL = "Label"
+    SYMPTOM = "Symptom"
+    POPULATION = "Population"
+    DEMOGRAPHIC = "Demographic"
+    RISK_FACTOR_GROUP = "RiskFactorGroup"
+    RISK_FACTOR = "RiskFactor"
+    SOURCE = "Source"
+    PERSONA = "Persona"
+    INSTRUMENT = "Instrument"
+    REPORTER = "Reporter"
+
+
+class Rel(StrEnum):
+    """Relationship types. Use these, not string literals, wherever a type is named in code."""
+
+    PROGRESSES_TO = "PROGRESSES_TO"
+    NEXT = "NEXT"
+    IN_STAGE = "IN_STAGE"
+    HAS_NOTE_TYPE = "HAS_NOTE_TYPE"
+    DOMAIN_SHARE = "DOMAIN_SHARE"
+    EMITS = "EMITS"
+    PREVALENCE = "PREVALENCE"
+    TRANSITIONS_TO = "TRANSITIONS_TO"
+    RESAMPLES = "RESAMPLES"
+    IN_DOMAIN = "IN_DOMAIN"
+    IN_PHENOTYPE = "IN_PHENOTYPE"
+    DEFAULT_LABEL = "DEFAULT_LABEL"
+    ONSET_IN = "ONSET_IN"
+    IN_GROUP = "IN_GROUP"
+    PREVALENT_IN = "PREVALENT_IN"
+    HAS_CATEGORY = "HAS_CATEGORY"
+    MODIFIES = "MODIFIES"
+    CITES = "CITES"
+    REPORTED_BY = "REPORTED_BY"
+    REPORT_LABEL = "REPORT_LABEL"
+    IN_POPULATION = "IN_POPULATION"
+    HAS_RISK_FACTOR = "HAS_RISK_FACTOR"
+
 
 #: Node label -> what it is. Every node has ``id`` (unique per label) and ``disease``.
 NODE_LABELS: dict[str, str] = {
