@@ -93,10 +93,10 @@ def main(
         items = list(enumerate(prompts))
         _timed(raw, items[:4], 1)  # warm the server's prompt cache
         raw_s = _timed(raw, items, concurrency)
-        ours_s = _timed(ours_with(make_llm(spec)), items, concurrency)
-        seq_s = _timed(ours_with(make_llm(spec)), items, 1)
+        ours_s = _timed(ours_with(make_llm(spec).model), items, concurrency)
+        seq_s = _timed(ours_with(make_llm(spec).model), items, 1)
         with tempfile.TemporaryDirectory() as tmp:
-            cached = make_llm(spec)
+            cached = make_llm(spec).model
             cached.cache = SQLiteLLMCache(Path(tmp) / "cache.sqlite")
             cold_s = _timed(ours_with(cached), items, concurrency)
             warm_s = _timed(ours_with(cached), items, concurrency)

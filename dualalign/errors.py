@@ -9,6 +9,7 @@ DualAlignError
 │   ├── StoreUnavailableError              server unreachable or wrong credentials
 │   └── GraphEmptyError                    the store holds no graph yet
 └── GenerationError                        an LLM call or chain failed
+    └── TransientGenerationError           worth retrying: empty or unparseable model output
 
 Messages are one line and name the problem and the fix.
 """
@@ -29,6 +30,7 @@ __all__ = [
     "Problem",
     "StoreError",
     "StoreUnavailableError",
+    "TransientGenerationError",
 ]
 
 
@@ -98,3 +100,8 @@ class GraphEmptyError(StoreError):
 
 class GenerationError(DualAlignError):
     """An LLM call or a generation chain failed."""
+
+
+class TransientGenerationError(GenerationError):
+    """A failure that another attempt may not repeat: the model returned nothing, or output
+    that does not parse. (Transport errors, 429 and 5xx are the SDKs' own exception types.)"""

@@ -82,7 +82,18 @@ def read_jsonl(path: Path, model: type[M]) -> list[M]:
         raise ConfigError(f"{path}: no such file")
     out = []
     with path.open(encoding="utf-8") as fh:
-        for number, line in enumerate(fh, start=1):
+        lines = enumerate(fh, start=1)
+        number = 0
+        while True:
+            try:
+                number, line = next(lines)
+            except StopIteration:
+                break
+            except UnicodeDecodeError as exc:
+                raise ConfigError(
+                    f"{path}:{number + 1}: not UTF-8 text; "
+                    f"expected JSON lines, one {model.__name__} per line"
+                ) from exc
             if not line.strip():
                 continue
             try:

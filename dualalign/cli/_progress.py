@@ -37,6 +37,8 @@ class Bar(Protocol):
 
     def total(self, total: int | None) -> None: ...
 
+    def set(self, completed: int, note: str | None = None) -> None: ...
+
 
 class _Rate(ProgressColumn):
     """Items per second, from rich's own moving estimate."""
@@ -57,6 +59,9 @@ class _Silent:
     def total(self, total: int | None) -> None:
         pass
 
+    def set(self, completed: int, note: str | None = None) -> None:
+        pass
+
 
 class _Rich:
     def __init__(self, progress: Progress, task: int) -> None:
@@ -67,6 +72,9 @@ class _Rich:
 
     def total(self, total: int | None) -> None:
         self._progress.update(self._task, total=total)  # type: ignore[arg-type]
+
+    def set(self, completed: int, note: str | None = None) -> None:
+        self._progress.update(self._task, completed=completed, note=note or "")  # type: ignore[arg-type]
 
 
 @contextmanager

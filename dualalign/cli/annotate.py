@@ -3,23 +3,18 @@
 (No ``from __future__ import annotations``: typer reads the annotations at run time.)
 """
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from dualalign.cli._app import console
+from dualalign.cli._progress import Quiet
 from dualalign.errors import ConfigError
+from dualalign.generation.config import Annotator, Primary
+from dualalign.llm.factory import Backend, StructuredMethod
 
-__all__ = ["AnnotatorName", "annotate_command"]
-
-
-class AnnotatorName(StrEnum):
-    """The annotators `annotate` can run."""
-
-    rule = "rule"
-    llm = "llm"
+__all__ = ["annotate_command"]
 
 
 def annotate_command(
@@ -28,7 +23,7 @@ def annotate_command(
     ],
     out: Annotated[Path, typer.Option(help="Output table (.csv, .tsv, .jsonl or .parquet).")],
     annotator: Annotated[
-        list[str] | None,
+        list[Annotator] | None,
         typer.Option(help="rule (default) and/or llm; repeat for both."),
     ] = None,
     text_column: Annotated[
@@ -36,37 +31,37 @@ def annotate_command(
     ] = None,
     label_column: Annotated[str, typer.Option(help="Name of the added label column.")] = "label",
     primary: Annotated[
-        str,
+        Primary,
         typer.Option(
             help="Which annotator fills the label column when both run: llm, rule, or auto "
             "(rule with --llm local, whose 135M model labels poorly; llm otherwise)."
         ),
-    ] = "auto",
+    ] = Primary.AUTO,
     disease: Annotated[str, typer.Option(help="Knowledge base whose labels and terms to use.")] = (
         "alzheimers"
     ),
-    llm: Annotated[str, typer.Option(help="LLM back-end for --annotator llm.")] = "local",
+    llm: Annotated[Backend, typer.Option(help="LLM back-end for --annotator llm.")] = Backend.LOCAL,
     model: Annotated[str | None, typer.Option(help="Model name (openai back-end).")] = None,
     base_url: Annotated[
         str | None, typer.Option(envvar="OPENAI_BASE_URL", help="OpenAI-compatible server URL.")
     ] = None,
     model_path: Annotated[str | None, typer.Option(help="hf/local: model folder or file.")] = None,
+    structured_method: Annotated[
+        StructuredMethod,
+        typer.Option(help="How the LLM annotator gets JSON (auto: the back-end's best)."),
+    ] = StructuredMethod.AUTO,
     batch: Annotated[int, typer.Option(min=1, max=64, help="Sentences per LLM call.")] = 8,
     overwrite: Annotated[bool, typer.Option(help="Replace an existing --out file.")] = False,
+    quiet: Quiet = False,
 ) -> None:
     """Label every sentence of a file; the output keeps the input's rows, order and columns."""
     from dualalign.ontology import load_disease, resolve_disease
     from dualalign.ontology.to_graph import disease_graph
     from dualalign.sentence_table import read_sentence_table, write_sentence_table
 
-    try:
-        names = list(dict.fromkeys(AnnotatorName(a) for a in (annotator or ["rule"])))
-    except ValueError as exc:
-        raise ConfigError(f"--annotator: {exc}; use rule or llm") from exc
-    if primary not in ("auto", "llm", "rule"):
-        raise ConfigError(f"--primary: got '{primary}'; use auto, llm or rule")
-    if primary == "auto":
-        primary = "rule" if llm == "local" else "llm"
+    names = list(dict.fromkeys(annotator or [Annotator.RULE]))
+    if primary == Primary.AUTO:
+        primary = Primary.RULE if llm == Backend.LOCAL else Primary.LLM
     if out.suffix.lower() not in (".csv", ".tsv", ".jsonl", ".ndjson", ".parquet"):
         raise ConfigError(f"--out {out}: give a .csv, .tsv, .jsonl or .parquet file")
     if out.resolve() == file.resolve():
@@ -92,12 +87,13 @@ def annotate_command(
             "model": model,
             "base_url": base_url,
             "model_path": model_path,
+            "structured_method": structured_method,
         },
         batch=batch,
-        progress=console.is_terminal,
+        progress=console.is_terminal and not quiet,
     )
     frame = table.frame.copy()
-    lead = primary if primary in labels else names[0].value
+    lead = primary.value if primary.value in labels else names[0].value
     frame[label_column] = labels[lead]
     for name in names:
         frame[f"{label_column}_{name.value}"] = labels[name.value]

@@ -3,21 +3,26 @@
 (No ``from __future__ import annotations``: typer reads the annotations at run time.)
 """
 
-import shutil
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from dualalign.cli._app import console
 from dualalign.cli._options import StoreKind, StoreOptions, with_store
+from dualalign.cli._progress import Quiet, progress_bar
 from dualalign.errors import ConfigError, GraphEmptyError
-from dualalign.generation.modes import FORMATS, MODES
+from dualalign.generation.config import Annotator
+from dualalign.generation.modes import Format, Mode
 from dualalign.graph import GraphData, GraphStore
+from dualalign.llm.factory import Backend, StructuredMethod
 from dualalign.ontology import load_disease, resolve_disease
 from dualalign.ontology.to_graph import disease_graph
 from dualalign.settings import data_home
+
+if TYPE_CHECKING:
+    from dualalign.generation.pipeline import RunRequest
+    from dualalign.records import Manifest
 
 __all__ = ["generate_command"]
 
@@ -28,8 +33,9 @@ def _graph(source: GraphStore, store: StoreOptions, disease: str) -> GraphData:
     except GraphEmptyError:
         if store.kind not in (None, StoreKind.memory):
             raise
+        folder = resolve_disease(disease)  # an unknown disease fails before anything is loaded
         console.print(f"the embedded graph store is empty: loading '{disease}' first", markup=False)
-        source.load(disease_graph(load_disease(resolve_disease(disease))))
+        source.load(disease_graph(load_disease(folder)))
         return source.export()
 
 
@@ -46,13 +52,68 @@ def _notes_per_patient(value: str) -> int | None:
     return number
 
 
+_OPTION_OF = {"backend": "llm", "fmt": "format", "annotators": "annotator"}
+
+
+def _request(**given: Any) -> "RunRequest":
+    """The run request from the options; a bad value is named by its option.
+
+    Raises:
+        ConfigError: a value outside its range (NaN and infinities included).
+    """
+    from pydantic import ValidationError
+
+    from dualalign.generation.config import GenerationSettings
+    from dualalign.generation.pipeline import RunRequest
+    from dualalign.llm import LLMSpec
+
+    llm_keys = set(LLMSpec.model_fields)
+    gen_keys = set(GenerationSettings.model_fields)
+    try:
+        return RunRequest(
+            **{k: v for k, v in given.items() if k not in llm_keys | gen_keys},
+            llm=LLMSpec(**{k: v for k, v in given.items() if k in llm_keys}),
+            generation=GenerationSettings(**{k: v for k, v in given.items() if k in gen_keys}),
+        )
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = str(err["loc"][0]) if err["loc"] else "option"
+        option = _OPTION_OF.get(field, field).replace("_", "-")
+        got = err.get("input")
+        raise ConfigError(f"--{option}: {err['msg']} (got {got!r})") from exc
+
+
+def _summary(manifest: "Manifest", out: Path) -> str:
+    c = manifest.counts
+    assert c is not None
+    agreement = ", ".join(f"{k} {v:.0%}" for k, v in manifest.agreement.items() if v is not None)
+    again = f", {manifest.retried_tasks} retried" if manifest.retried_tasks else ""
+    return (
+        f"wrote {c.sentences} labelled sentences from {c.notes} notes to {out} in "
+        f"{manifest.seconds or 0:.1f} s ({c.tasks} tasks, {manifest.resumed_tasks} resumed"
+        f"{again}; {c.failures} planned sentences or notes failed after retries and "
+        f"regeneration: see failures.jsonl, rerun to retry errors, --retry-failed for the "
+        f"rest); labels: {c.labels}; agreement: {agreement or 'n/a'}; tokens in/out "
+        f"{manifest.tokens['input']}/{manifest.tokens['output']}"
+    )
+
+
+def _formats(csv: bool, parquet: bool) -> tuple[Literal["csv", "parquet"], ...]:
+    chosen: list[Literal["csv", "parquet"]] = []
+    if csv:
+        chosen.append("csv")
+    if parquet:
+        chosen.append("parquet")
+    return tuple(chosen)
+
+
 @with_store
 def generate_command(
     store: StoreOptions,
     out: Annotated[Path, typer.Option(help="Run folder (created; rerun to resume).")],
-    patients: Annotated[int, typer.Option(min=1, help="How many patients.")] = 20,
-    mode: Annotated[str, typer.Option(help=f"One of {', '.join(MODES)}.")] = "dualalign",
-    llm: Annotated[str, typer.Option(help="LLM back-end: local, openai or hf.")] = "local",
+    patients: Annotated[int, typer.Option(help="How many patients (1 or more).")] = 20,
+    mode: Annotated[Mode, typer.Option(help="What grounds the notes.")] = Mode.DUALALIGN,
+    llm: Annotated[Backend, typer.Option(help="LLM back-end.")] = Backend.LOCAL,
     model: Annotated[str | None, typer.Option(help="Model name (openai back-end).")] = None,
     base_url: Annotated[
         str | None, typer.Option(envvar="OPENAI_BASE_URL", help="OpenAI-compatible server URL.")
@@ -70,11 +131,9 @@ def generate_command(
         ),
     ] = None,
     structured_method: Annotated[
-        str,
-        typer.Option(
-            help="Structured output: auto, function_calling, json_schema, json_mode, prompt."
-        ),
-    ] = "auto",
+        StructuredMethod,
+        typer.Option(help="How the LLM annotator gets JSON (auto: the back-end's best)."),
+    ] = StructuredMethod.AUTO,
     seed: Annotated[int, typer.Option(help="Seed for personas, walks and sampling.")] = 7,
     population: Annotated[str, typer.Option(help="Target population.")] = "us-ad",
     disease: Annotated[
@@ -98,29 +157,23 @@ def generate_command(
             "'label'): each sentence's few-shot examples are gold sentences with its label."
         ),
     ] = None,
-    max_terms: Annotated[int, typer.Option(min=1, help="Planned terms per note.")] = 4,
+    max_terms: Annotated[int, typer.Option(help="Planned terms per note (1-50).")] = 4,
     fmt: Annotated[
-        str,
-        typer.Option(
-            "--format",
-            help="sentences (one call per sentence) or soap (a whole SOAP note per call).",
-        ),
-    ] = "sentences",
-    max_attempts: Annotated[int, typer.Option(min=1, help="Regenerations per failed note.")] = 3,
-    retries: Annotated[int, typer.Option(min=1, help="Attempts per LLM call (backoff).")] = 5,
-    concurrency: Annotated[int, typer.Option(min=1, help="Parallel LLM calls.")] = 1,
+        Format,
+        typer.Option("--format", help="sentences (one call each) or soap (a note per call)."),
+    ] = Format.SENTENCES,
+    max_attempts: Annotated[int, typer.Option(help="Regenerations per failed note.")] = 3,
+    retries: Annotated[int, typer.Option(help="Attempts per LLM call (backoff).")] = 5,
+    concurrency: Annotated[int, typer.Option(min=1, max=256, help="Parallel LLM calls.")] = 1,
     rate_limit: Annotated[
-        float | None, typer.Option(help="Requests per second at most (rate-limit-friendly mode).")
+        float | None, typer.Option(help="Requests per second at most (> 0).")
     ] = None,
-    temperature: Annotated[float, typer.Option(help="Sampling temperature.")] = 0.5,
+    temperature: Annotated[float, typer.Option(help="Sampling temperature (0-2).")] = 0.5,
     max_tokens: Annotated[int, typer.Option(help="Max tokens per note.")] = 160,
-    timeout: Annotated[float, typer.Option(help="Seconds per LLM call.")] = 60.0,
+    timeout: Annotated[float, typer.Option(help="Seconds per LLM call (> 0).")] = 60.0,
     annotator: Annotated[
-        list[str] | None,
-        typer.Option(
-            help="Annotators: llm and/or rule (repeatable); default rule for "
-            "--llm local, both otherwise."
-        ),
+        list[Annotator] | None,
+        typer.Option(help="Annotators (repeatable); default rule for --llm local, both else."),
     ] = None,
     csv: Annotated[bool, typer.Option("--csv", help="Also write sentences.csv.")] = False,
     parquet: Annotated[
@@ -128,103 +181,78 @@ def generate_command(
     ] = False,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not use the LLM cache.")] = False,
     overwrite: Annotated[bool, typer.Option(help="Discard an earlier run in --out.")] = False,
-    price_input: Annotated[float | None, typer.Option(help="USD per 1M input tokens.")] = None,
-    price_output: Annotated[float | None, typer.Option(help="USD per 1M output tokens.")] = None,
+    retry_failed: Annotated[
+        bool,
+        typer.Option(
+            help="On a rerun, also redo tasks whose sentences failed the grounding checks "
+            "(tasks that met errors are always redone)."
+        ),
+    ] = False,
+    price_input: Annotated[
+        float | None, typer.Option(min=0.0, help="USD per 1M input tokens.")
+    ] = None,
+    price_output: Annotated[
+        float | None, typer.Option(min=0.0, help="USD per 1M output tokens.")
+    ] = None,
+    quiet: Quiet = False,
 ) -> None:
     """Write notes for personas' trajectories with an LLM and label every sentence."""
     # LangChain and the OpenAI SDK load here, not at every command's start-up
-    from pydantic import ValidationError
+    from dualalign.generation.pipeline import RunOptions, check_models, run_generation
 
-    from dualalign.generation.pipeline import RunRequest, run_generation
-    from dualalign.generation.runner import GenerationSettings, RunStats
-    from dualalign.llm import LLMSpec
-
-    if mode not in MODES:
-        raise ConfigError(f"unknown mode '{mode}'; use one of {', '.join(MODES)}")
-    if fmt not in FORMATS:
-        raise ConfigError(f"unknown format '{fmt}'; use one of {', '.join(FORMATS)}")
     if out.exists() and not out.is_dir():
         raise ConfigError(f"--out {out} is a file; give a folder such as runs/demo/")
-    if overwrite and out.is_dir():
-        shutil.rmtree(out)
-    per_patient = _notes_per_patient(notes_per_patient)
-    annotators = tuple(annotator) if annotator else None
-    if annotators and not set(annotators) <= {"llm", "rule"}:
-        raise ConfigError("--annotator takes llm or rule")
-    try:
-        req = RunRequest(
-            patients=patients,
-            population=population,
-            seed=seed,
-            notes_per_patient=per_patient,
-            style_examples=str(style_examples) if style_examples else None,
-            max_terms=max_terms,
-            fmt=fmt,
-            trajectories=str(trajectories) if trajectories else None,
-            llm=LLMSpec(
-                backend=llm,
-                model=model,
-                base_url=base_url,
-                model_path=model_path,
-                q8=q8,
-                temperature=temperature,
-                max_tokens=max_tokens,
-                timeout=timeout,
-                rate_limit=rate_limit,
-                structured_method=structured_method,
-            ),
-            generation=GenerationSettings(
-                mode=mode,
-                max_attempts=max_attempts,
-                retries=retries,
-                annotators=annotators,
-            ),
+    if trajectories is not None and not trajectories.is_file():
+        raise ConfigError(
+            f"--trajectories {trajectories}: no such file; write one with "
+            "`dualalign walk --out FILE.jsonl`"
         )
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        option = {"backend": "llm"}.get(str(err["loc"][-1]), str(err["loc"][-1]))
-        raise ConfigError(f"--{option.replace('_', '-')}: {err['msg']}") from exc
+    req = _request(
+        patients=patients,
+        population=population,
+        seed=seed,
+        notes_per_patient=_notes_per_patient(notes_per_patient),
+        style_examples=str(style_examples) if style_examples else None,
+        max_terms=max_terms,
+        fmt=fmt,
+        trajectories=str(trajectories) if trajectories else None,
+        backend=llm,
+        model=model,
+        base_url=base_url,
+        model_path=model_path,
+        q8=q8,
+        temperature=temperature,
+        max_tokens=max_tokens,
+        timeout=timeout,
+        rate_limit=rate_limit,
+        structured_method=structured_method,
+        mode=mode,
+        max_attempts=max_attempts,
+        retries=retries,
+        annotators=tuple(dict.fromkeys(annotator)) if annotator else None,
+    )
+    check_models(req)
     with store.open() as source:
         graph = _graph(source, store, disease)
     prices = (price_input or 0.0, price_output or 0.0) if (price_input or price_output) else None
-    with Progress(
-        TextColumn("[bold]generating"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[info]}"),
-        TimeRemainingColumn(),
-        console=console,
-        disable=not console.is_terminal,
-    ) as bar:
-        job = bar.add_task("notes", total=None, info="")
+    with progress_bar("generating", None, quiet=quiet, unit="tasks") as bar:
 
-        def progress(done: int, total: int, stats: RunStats) -> None:
-            bar.update(
-                job,
-                completed=done,
-                total=total,
-                info=f"{stats.sentences} sentences, {stats.failures} failed, "
-                f"{stats.input_tokens + stats.output_tokens} tokens",
-            )
+        def show(p: Any) -> None:
+            bar.total(p.total)
+            bar.set(p.done, f"{p.sentences} sentences, {p.failures} failed, {p.tokens} tokens")
 
         manifest = run_generation(
             req,
             graph,
             out,
-            concurrency=concurrency,
-            cache=None if no_cache else data_home() / "cache" / "llm.sqlite",
-            formats=tuple(f for f, on in (("csv", csv), ("parquet", parquet)) if on),
-            price_per_mtok=prices,
-            progress=progress,
+            RunOptions(
+                concurrency=concurrency,
+                cache=None if no_cache else data_home() / "cache" / "llm.sqlite",
+                formats=_formats(csv, parquet),
+                price_per_mtok=prices,
+                retry_failed=retry_failed,
+                overwrite=overwrite,
+                progress=show,
+            ),
         )
-    c = manifest["counts"]
-    agreement = ", ".join(f"{k} {v:.0%}" for k, v in manifest["agreement"].items() if v is not None)
-    console.print(
-        f"wrote {c['sentences']} labelled sentences from {c['notes']} notes to {out} "
-        f"in {manifest['seconds']:.1f} s ({c['failures']} planned sentences or notes "
-        f"failed after retries and regeneration: see failures.jsonl); labels: "
-        f"{c['labels']}; agreement: "
-        f"{agreement or 'n/a'}; tokens in/out {manifest['tokens']['input']}/"
-        f"{manifest['tokens']['output']}",
-        markup=False,
-    )
+    console.print(_summary(manifest, out), markup=False)

@@ -7,15 +7,14 @@ import re
 from typing import Any, Literal
 
 import pysbd
-from langchain_core.language_models import BaseChatModel
-from langchain_core.runnables import Runnable
+from langchain_core.runnables import Runnable, RunnableConfig
 from pydantic import conlist, create_model
 
 from dualalign.errors import GenerationError
 from dualalign.generation.prompts import ANNOTATION_PROMPT
 from dualalign.generation.rule_annotator import RuleAnnotator
 from dualalign.generation.vocabulary import Vocabulary
-from dualalign.llm import structured
+from dualalign.llm import ChatLLM, StructuredMethod
 
 __all__ = ["LLMAnnotator", "RuleAnnotator", "split_sentences"]
 
@@ -29,7 +28,7 @@ _BULLET = re.compile(
 
 def split_sentences(text: str) -> list[str]:
     """Sentences of a note: one per line first, then pysbd within lines; bullets removed."""
-    out = []
+    out: list[str] = []
     for line in text.splitlines():
         line = _BULLET.sub("", line).strip()
         if not line:
@@ -43,8 +42,14 @@ class LLMAnnotator:
 
     name = "llm"
 
-    def __init__(self, llm: BaseChatModel, vocab: Vocabulary, method: Any = "auto") -> None:
-        self.llm, self.vocab, self.method = llm, vocab, method
+    def __init__(
+        self,
+        llm: ChatLLM,
+        vocab: Vocabulary,
+        method: StructuredMethod = StructuredMethod.AUTO,
+    ) -> None:
+        self.llm, self.vocab = llm, vocab
+        self.method = llm.method(method)  # an unsupported method fails here, before any call
         self._label_type = Literal[tuple(vocab.labels)]  # type: ignore[valid-type]
         self._chains: dict[int, Runnable[Any, Any]] = {}
 
@@ -53,9 +58,9 @@ class LLMAnnotator:
         if n not in self._chains:
             schema = create_model(
                 f"SentenceLabels{n}",
-                labels=(conlist(self._label_type, min_length=n, max_length=n), ...),
+                labels=(conlist(self._label_type, min_length=n, max_length=n), ...),  # type: ignore[arg-type]
             )
-            self._chains[n] = ANNOTATION_PROMPT | structured(self.llm, schema, self.method)
+            self._chains[n] = ANNOTATION_PROMPT | self.llm.structured(schema, self.method)
         return self._chains[n]
 
     def annotate(self, sentences: list[str], **config: Any) -> list[str]:
@@ -66,7 +71,8 @@ class LLMAnnotator:
         """
         numbered = "\n".join(f"{i}. {s}" for i, s in enumerate(sentences, start=1))
         result = self._chain(len(sentences)).invoke(
-            {"definitions": self.vocab.definitions(), "numbered": numbered}, config=config or None
+            {"definitions": self.vocab.definitions(), "numbered": numbered},
+            config=RunnableConfig(**config) if config else None,  # type: ignore[typeddict-item]
         )
         labels = list(result.labels)
         if len(labels) != len(sentences):

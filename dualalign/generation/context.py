@@ -37,7 +37,7 @@ class NoteTask:
     style: int
     seed: int
     focus_label: str | None = None
-    fmt: Format = "sentences"
+    fmt: Format = Format.SENTENCES
     #: who reports each planned term (aligned with ``terms``; None where the plan has none)
     reporters: tuple[str | None, ...] = ()
 

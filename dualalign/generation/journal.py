@@ -4,7 +4,10 @@ that never reached ``tasks.done`` (and any torn last line) are dropped, so nothi
 duplicated.
 
 Folder layout: ``manifest.json`` (atomic), ``sentences.jsonl``, ``notes.jsonl``,
-``failures.jsonl``, ``tasks.done``.
+``failures.jsonl``, ``usage.jsonl`` (what each task cost), ``tasks.done``.
+
+A finished task whose work failed can be taken back with :meth:`Journal.forget`, so a rerun
+does it again.
 """
 
 from __future__ import annotations
@@ -12,15 +15,24 @@ from __future__ import annotations
 import json
 import os
 import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
+
+from pydantic import BaseModel
 
 from dualalign.errors import ConfigError
 from dualalign.files import atomic_open, atomic_write_bytes
 
-__all__ = ["Journal"]
+__all__ = ["TABLES", "Journal"]
 
-TABLES = ("sentences", "notes", "failures")
+TABLES = ("sentences", "notes", "failures", "usage")
+
+
+def _line(row: BaseModel | dict[str, Any]) -> str:
+    if isinstance(row, BaseModel):
+        return row.model_dump_json()
+    return json.dumps(row, ensure_ascii=False)
 
 
 def _append(path: Path, lines: list[str]) -> None:
@@ -69,7 +81,23 @@ class Journal:
         text = done_path.read_text(encoding="utf-8") if done_path.is_file() else ""
         complete = text.split("\n")[:-1] if not text.endswith("\n") else text.split("\n")
         self.done = {t for t in complete if t}
-        atomic_write_bytes(done_path, "".join(f"{t}\n" for t in sorted(self.done)).encode())
+        self._keep(lambda task_id: task_id in self.done)
+
+    def forget(self, task_ids: Iterable[str]) -> None:
+        """Take finished tasks back: their rows go and they count as not done (atomically per
+        file, ``tasks.done`` first, so a crash midway leaves rows that the next open drops)."""
+        gone = set(task_ids)
+        if not gone:
+            return
+        with self._lock:
+            self.done -= gone
+            self._keep(lambda task_id: task_id in self.done)
+
+    def _keep(self, wanted: Callable[[Any], bool]) -> None:
+        """Rewrite ``tasks.done`` and every table with only the rows of wanted tasks."""
+        atomic_write_bytes(
+            self.path("tasks.done"), "".join(f"{t}\n" for t in sorted(self.done)).encode()
+        )
         for name in TABLES:
             path = self.path(name)
             if not path.is_file():
@@ -83,17 +111,21 @@ class Journal:
                         row = json.loads(line)
                     except json.JSONDecodeError:
                         continue
-                    if row.get("task_id") in self.done:
+                    if wanted(row.get("task_id")):
                         kept.append(line)
             with atomic_open(path) as out:
                 out.writelines(kept)
 
-    def commit(self, task_id: str, rows: dict[str, list[dict[str, Any]]]) -> None:
+    def commit(
+        self, task_id: str, rows: Mapping[str, Sequence[BaseModel | dict[str, Any]]]
+    ) -> None:
         """Append a finished task's rows, then mark it done (both fsynced)."""
         with self._lock:
             for name, items in rows.items():
+                if name not in TABLES:
+                    raise ValueError(f"unknown journal table {name!r}")
                 if items:
-                    _append(self.path(name), [json.dumps(r, ensure_ascii=False) for r in items])
+                    _append(self.path(name), [_line(r) for r in items])
             _append(self.path("tasks.done"), [task_id])
             self.done.add(task_id)
 

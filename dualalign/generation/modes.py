@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from enum import StrEnum
 
 __all__ = ["FORMATS", "MODES", "Format", "Mode"]
 
-Mode = Literal["dualalign", "persona-only", "trajectory-only", "unconstrained"]
-Format = Literal["sentences", "soap"]
-MODES: tuple[Mode, ...] = ("dualalign", "persona-only", "trajectory-only", "unconstrained")
-FORMATS: tuple[Format, ...] = ("sentences", "soap")
+
+class Mode(StrEnum):
+    """What grounds a note: the paper's full method and its ablations."""
+
+    DUALALIGN = "dualalign"
+    PERSONA_ONLY = "persona-only"
+    TRAJECTORY_ONLY = "trajectory-only"
+    UNCONSTRAINED = "unconstrained"
+
+
+class Format(StrEnum):
+    """One call per sentence, or a whole SOAP note per call."""
+
+    SENTENCES = "sentences"
+    SOAP = "soap"
+
+
+MODES: tuple[Mode, ...] = tuple(Mode)
+FORMATS: tuple[Format, ...] = tuple(Format)

@@ -37,7 +37,7 @@ class RuleAnnotator:
     @cached_property
     def _phrases(self) -> list[tuple[str, str, float]]:
         """(phrase, label, share of content words a partial match needs)."""
-        out = []
+        out: list[tuple[str, str, float]] = []
         for symptom in sorted(self.vocab.symptoms):
             label = self.vocab.symptom_label.get(symptom, "none")
             lay = self.vocab.lay_phrases(symptom)

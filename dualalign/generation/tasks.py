@@ -47,7 +47,7 @@ def build_tasks(
     max_terms: int,
     focus_labels: Sequence[str],
     lexicon: Sequence[str],
-    fmt: Format = "sentences",
+    fmt: Format = Format.SENTENCES,
 ) -> list[NoteTask]:
     """Visits drawn from each whole trajectory become tasks (ids are stable across reruns);
     ``notes_per_patient`` None takes every visit.
@@ -73,7 +73,7 @@ def build_tasks(
                 terms = ()
             else:
                 terms = _unique([m.symptom for m in visit.mentions], max_terms)
-                first = {}
+                first: dict[str, str | None] = {}
                 for m in visit.mentions:
                     first.setdefault(m.symptom, m.reporter)
                 reporters = tuple(first[s] for s in terms)

@@ -96,6 +96,7 @@ class ChatTransformers(ChatHuggingFace):
         messages: list[BaseMessage],
         stop: list[str] | None = None,
         run_manager: CallbackManagerForLLMRun | None = None,
+        stream: bool | None = None,
         **kwargs: Any,
     ) -> ChatResult:
         seed = kwargs.pop("seed", None)

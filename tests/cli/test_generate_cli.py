@@ -10,13 +10,13 @@ from tests.cli.test_ontology_cli import _one_clean_error_line
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (["--llm", "foo"], "--llm: Input should be 'local', 'openai' or 'hf'"),
+        (["--llm", "foo"], "'foo' is not one of 'local', 'openai', 'hf'"),
         (["--structured-method", "nope"], "--structured-method"),
-        (["--mode", "nope"], "unknown mode 'nope'"),
-        (["--format", "nope"], "unknown format 'nope'"),
+        (["--mode", "nope"], "Invalid value for '--mode'"),
+        (["--format", "nope"], "Invalid value for '--format'"),
         (["--llm", "openai", "--model", "m"], "set OPENAI_API_KEY"),
         (["--llm", "openai"], "OPENAI_API_KEY"),
-        (["--annotator", "human"], "--annotator takes llm or rule"),
+        (["--annotator", "human"], "'human' is not one of 'llm', 'rule'"),
         (["--population", "mars"], "unknown population 'mars'"),
     ],
 )

@@ -12,9 +12,11 @@ from dualalign.generation.annotate import RuleAnnotator, split_sentences
 from dualalign.generation.context import MODES, render_sentence_request
 from dualalign.generation.grounding import check_note
 from dualalign.generation.journal import Journal
-from dualalign.generation.runner import GenerationSettings, Runner
+from dualalign.generation.config import GenerationSettings
+from dualalign.generation.worker import TaskWorker
 from dualalign.generation.tasks import build_tasks
 from dualalign.generation.vocabulary import Vocabulary
+from dualalign.llm import Backend, Capabilities, ChatLLM, LLMSpec, StructuredMethod
 from dualalign.persona import PersonaDistributions, sample_personas
 from dualalign.types import Trajectory
 from dualalign.walk import TrajectorySnapshot, simulate
@@ -145,16 +147,29 @@ def test_runner_regenerates_then_records_failure(trajectories, vocab):
     task = next(t for t in _tasks(trajectories, vocab, "trajectory-only") if t.terms)
     phrase = vocab.phrases(task.terms[0])[0]
     replies = ["BP 120/80.", f"Pt reports {phrase}."] + ["BP 120/80."] * 20
-    runner = Runner(
-        FakeListChatModel(responses=replies),
+    worker = TaskWorker(
+        _fake(replies),
         vocab,
         GenerationSettings(mode="trajectory-only", max_attempts=2, annotators=("rule",)),
     )
-    rows = runner.run_task(task)
-    assert rows["sentences"][0]["text"] == f"Pt reports {phrase}."
-    assert len(rows["failures"]) == len(task.terms) - 1  # the other terms never expressed
-    assert all("not expressed" in f["problems"][0] for f in rows["failures"])
-    assert runner.stats.attempts == 2 + 2 * (len(task.terms) - 1) + 1
+    result = worker.run(task)
+    assert result.sentences[0].text == f"Pt reports {phrase}."
+    assert len(result.failures) == len(task.terms) - 1  # the other terms never expressed
+    assert all("not expressed" in f.problems[0] for f in result.failures)
+    assert all(f.kind == "rejected" and f.attempts == 2 for f in result.failures)
+    assert result.usage is not None
+    assert result.usage.attempts == 2 + 2 * (len(task.terms) - 1) + 1
+
+
+def _fake(replies: list[str]) -> ChatLLM:
+    caps = Capabilities(
+        backend=Backend.OPENAI,
+        structured_methods=(StructuredMethod.PROMPT,),
+        call_options=False,
+        token_usage=False,
+        in_process=False,
+    )
+    return ChatLLM(FakeListChatModel(responses=replies), caps, LLMSpec())
 
 
 def test_journal_drops_torn_and_uncommitted_rows(tmp_path):
@@ -171,3 +186,56 @@ def test_journal_drops_torn_and_uncommitted_rows(tmp_path):
     assert [r["task_id"] for r in j2.rows("sentences")] == ["t1"]
     with pytest.raises(Exception, match="other settings"):
         Journal(tmp_path).open({"a": 2}, {})
+
+
+def test_forgotten_tasks_lose_their_rows_and_count_as_not_done(tmp_path):
+    j = Journal(tmp_path)
+    j.open({"a": 1}, {"status": "running"})
+    j.commit("t1", {"sentences": [{"task_id": "t1"}], "usage": [{"task_id": "t1"}]})
+    j.commit("t2", {"failures": [{"task_id": "t2", "kind": "error"}]})
+    j.forget({"t2"})
+    assert j.done == {"t1"}
+    assert Journal(tmp_path).open({"a": 1}, {}) == 1
+    assert not j.rows("failures") and [r["task_id"] for r in j.rows("usage")] == ["t1"]
+    with pytest.raises(ValueError, match="unknown journal table"):
+        j.commit("t3", {"bogus": [{"task_id": "t3"}]})
+
+
+def test_reruns_redo_errors_and_with_retry_failed_rejections_too():
+    from dualalign.generation.runner import tasks_to_retry
+    from dualalign.records import FailureRow
+
+    def row(task: str, kind: str) -> FailureRow:
+        return FailureRow(
+            task_id=task, trajectory_id="x", visit_index=0, mode="dualalign", item=None,
+            kind=kind, attempts=1, problems=["p"], last_text="", model="m", at="now",
+        )  # fmt: skip
+
+    failures = [row("a", "error"), row("b", "rejected")]
+    assert tasks_to_retry(failures, retry_rejected=False) == {"a"}
+    assert tasks_to_retry(failures, retry_rejected=True) == {"a", "b"}
+
+
+def test_a_retry_round_writes_with_fresh_seeds(trajectories, vocab):
+    task = next(t for t in _tasks(trajectories, vocab, "trajectory-only") if t.terms)
+    seen: list[int] = []
+
+    class Recorder(FakeListChatModel):
+        def _call(self, messages, stop=None, run_manager=None, **kwargs):  # type: ignore[override]
+            seen.append(kwargs.get("seed", -1))
+            return super()._call(messages, stop, run_manager, **kwargs)
+
+    llm = _fake(["BP 120/80."] * 100)
+    llm = ChatLLM(
+        Recorder(responses=["BP 120/80."] * 100),
+        llm.caps.model_copy(update={"call_options": True}),
+        llm.spec,
+    )
+    worker = TaskWorker(
+        llm, vocab, GenerationSettings(mode="trajectory-only", max_attempts=2, annotators=("rule",))
+    )
+    worker.run(task, 0)
+    first = list(seen)
+    seen.clear()
+    worker.run(task, 1)
+    assert first and seen and not set(first) & set(seen)

@@ -59,7 +59,9 @@ def test_chat_model_takes_seed_stop_and_max_tokens(hf_folder: Path) -> None:
     from dualalign.llm import LLMSpec, make_llm
 
     _hf_module()
-    llm = make_llm(LLMSpec(backend="hf", model_path=str(hf_folder), temperature=0.8))
+    handle = make_llm(LLMSpec(backend="hf", model_path=str(hf_folder), temperature=0.8))
+    assert handle.caps.call_options and not handle.caps.in_process
+    llm = handle.model
     messages = [
         SystemMessage("You are a clinician writing brief notes."),
         HumanMessage("Write two sentences about a 70-year-old man with forgetfulness."),

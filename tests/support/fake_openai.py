@@ -2,7 +2,9 @@
 
 It answers /v1/chat/completions. A queue of faults ("500", "429", "garbage", "slow") is served
 first; then it answers normally: for a "Document: X." request it writes a sentence containing X,
-and for a labelling request it returns a function call with one label per numbered sentence.
+and for a labelling request it returns a function call with one label per numbered sentence
+(or, for a request without tools, the labels as JSON in the content). GET /v1/models answers,
+as servers do. Every request body and its arrival time are kept for assertions.
 """
 
 from __future__ import annotations
@@ -20,12 +22,19 @@ class FakeOpenAI:
     """Start with ``with FakeOpenAI(faults=[...]) as server: server.url``."""
 
     def __init__(
-        self, faults: list[str] | None = None, always: str | None = None, delay: float = 0.0
+        self,
+        faults: list[str] | None = None,
+        always: str | None = None,
+        delay: float = 0.0,
+        retry_after: str = "0",
     ) -> None:
         self.faults: deque[str] = deque(faults or [])
         self.always = always
         self.delay = delay
+        self.retry_after = retry_after
         self.requests = 0
+        self.bodies: list[dict[str, Any]] = []
+        self.times: list[float] = []
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -42,9 +51,11 @@ class FakeOpenAI:
         self.server.shutdown()
         self.server.server_close()
 
-    def _next_fault(self) -> str | None:
+    def _next_fault(self, body: dict[str, Any]) -> str | None:
         with self.lock:
             self.requests += 1
+            self.bodies.append(body)
+            self.times.append(time.monotonic())
             if self.always:
                 return self.always
             return self.faults.popleft() if self.faults else None
@@ -53,8 +64,8 @@ class FakeOpenAI:
     def _answer(body: dict[str, Any]) -> dict[str, Any]:
         last = body["messages"][-1]["content"]
         message: dict[str, Any] = {"role": "assistant", "content": ""}
+        n = len(re.findall(r"^\d+\. ", last, re.MULTILINE))
         if body.get("tools"):
-            n = len(re.findall(r"^\d+\. ", last, re.MULTILINE))
             name = body["tools"][0]["function"]["name"]
             message["tool_calls"] = [
                 {
@@ -63,6 +74,8 @@ class FakeOpenAI:
                     "function": {"name": name, "arguments": json.dumps({"labels": ["none"] * n})},
                 }
             ]
+        elif body.get("response_format") or n:
+            message["content"] = json.dumps({"labels": ["none"] * n})
         else:
             found = re.search(r"Document: (.+?)\. Style", last)
             what = found.group(1) if found and "routine" not in found.group(1) else None
@@ -95,15 +108,19 @@ class FakeOpenAI:
                 self.end_headers()
                 self.wfile.write(payload)
 
+            def do_GET(self) -> None:
+                models = {"object": "list", "data": [{"id": "fake", "object": "model"}]}
+                self._send(200, json.dumps(models).encode(), {})
+
             def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                fault = outer._next_fault()
+                fault = outer._next_fault(body)
                 if outer.delay:
                     time.sleep(outer.delay)
                 if fault == "500":
                     self._send(500, b'{"error": {"message": "boom"}}', {})
                 elif fault == "429":
-                    self._send(429, b'{"error": {"message": "slow down"}}', {"Retry-After": "0"})
+                    self._send(429, b'{"error": {"message": "slow down"}}', {"Retry-After": outer.retry_after})
                 elif fault == "garbage":
                     self._send(200, b"<html>not json", {})
                 else:
