@@ -68,7 +68,7 @@ def _gold(
         raise ConfigError("give --gold FILE or --demo, not both")
     if not demo and not gold:
         raise ConfigError("give --gold FILE (your annotated sentences) or --demo (the bundled set)")
-    path = demo_gold_path() if demo else gold
+    path = gold if gold is not None else demo_gold_path()  # exactly one of them is given
     return load_gold(path, labels, text, label, patient)
 
 

@@ -194,7 +194,7 @@ def run_experiment(
                         )
     conditions = []
     kinds = {"gold": 0, "gold+run": 1, "run": 2}
-    for (name, size), s in sorted(
+    for (name, size_key), s in sorted(
         scores.items(), key=lambda kv: (kv[0][1], kinds[meta[kv[0][0]]["kind"]], kv[0][0])
     ):
         values = np.asarray(s.macro)
@@ -203,7 +203,7 @@ def run_experiment(
                 "name": name,
                 **meta[name],
                 "classifier": settings.classifier,
-                "gold_patients": size,
+                "gold_patients": size_key,
                 "train_sentences": float(np.mean(s.train_sizes)),
                 "n": len(values),
                 "macro_f1": {
