@@ -7,13 +7,13 @@ trained on scarce gold, how faithful, diverse and private is it, and a filtered 
 import json
 import shutil
 import tempfile
-from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from dualalign.cli._app import console
+from dualalign.cli._progress import Quiet, progress_bar
 from dualalign.errors import ConfigError
 
 __all__ = ["curate_command", "evaluate_command", "report_command"]
@@ -68,7 +68,7 @@ def _gold(
         raise ConfigError("give --gold FILE or --demo, not both")
     if not demo and not gold:
         raise ConfigError("give --gold FILE (your annotated sentences) or --demo (the bundled set)")
-    path = demo_gold_path() if demo else gold
+    path = gold if gold is not None else demo_gold_path()  # exactly one of them is given
     return load_gold(path, labels, text, label, patient)
 
 
@@ -103,11 +103,12 @@ def evaluate_command(
     label_column: LabelColumn = "label",
     patient_column: PatientColumn = "patient_id",
     disease: Disease = "alzheimers",
+    quiet: Quiet = False,
 ) -> None:
     """Train sentence classifiers on gold, gold + each run and each run alone; report F1."""
     from dualalign.evaluation.classifiers import CLASSIFIERS
     from dualalign.evaluation.data import load_run
-    from dualalign.evaluation.experiment import ExperimentSettings, run_experiment
+    from dualalign.evaluation.experiment import ExperimentSettings, planned_fits, run_experiment
     from dualalign.evaluation.report import write_evaluation_report
 
     if classifier not in CLASSIFIERS:
@@ -139,9 +140,9 @@ def evaluate_command(
         for r in group:
             if len(r.frame) == 0:
                 raise ConfigError(f"--run {name}={r.path}: no labelled sentences to use")
-    status = console.status("training classifiers", spinner="dots")
-    with status if console.is_terminal else nullcontext():
-        result = run_experiment(gold_set, runs, labels, settings)
+    total = planned_fits(runs, settings)
+    with progress_bar("training classifiers", total, quiet=quiet, unit="fits") as bar:
+        result = run_experiment(gold_set, runs, labels, settings, on_progress=bar.advance)
     data = {
         "command": "evaluate",
         "settings": {

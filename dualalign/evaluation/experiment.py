@@ -28,7 +28,7 @@ from dualalign.evaluation.classifiers import make_classifier
 from dualalign.evaluation.data import Gold, Run, patient_split
 from dualalign.evaluation.metrics import confusion, macro_f1, per_label_f1
 
-__all__ = ["ExperimentSettings", "curate_mask", "run_experiment"]
+__all__ = ["ExperimentSettings", "curate_mask", "planned_fits", "run_experiment"]
 
 
 @dataclass(frozen=True)
@@ -68,14 +68,36 @@ def _size_name(size: int | None) -> str:
     return "all" if size is None else str(size)
 
 
+def _fits_per_run(run: Run, size: int | None, settings: ExperimentSettings) -> int:
+    """Models one run takes at one gold size: curation, each weight (twice when curating)
+    and, at full gold with two labels or more, the run alone."""
+    curate = 1 if settings.curate else 0
+    alone = 1 if size is None and len(set(run.labels)) >= 2 else 0
+    return curate + len(settings.weights) * (1 + curate) + alone
+
+
+def planned_fits(runs: dict[str, list[Run]], settings: ExperimentSettings) -> int:
+    """How many classifiers :func:`run_experiment` trains (curation models included): the
+    number of ``on_progress`` calls it makes."""
+    per_seed = sum(
+        1 + sum(_fits_per_run(run, size, settings) for group in runs.values() for run in group)
+        for size in settings.gold_patients
+    )
+    return per_seed * len(settings.seeds)
+
+
 def run_experiment(
     gold: Gold,
     runs: dict[str, list[Run]],
     labels: list[str],
     settings: ExperimentSettings,
-    progress: Callable[[str], None] = lambda _: None,
+    on_progress: Callable[[], None] | None = None,
 ) -> dict[str, Any]:
-    """Train and score every condition; returns the numbers the report shows."""
+    """Train and score every condition; returns the numbers the report shows.
+
+    ``on_progress`` is called once for each classifier trained, :func:`planned_fits` times.
+    """
+    tick = on_progress or (lambda: None)
     started = time.perf_counter()
     scores: dict[tuple[str, str], _Scores] = defaultdict(_Scores)
     meta: dict[str, dict[str, Any]] = {}
@@ -97,6 +119,7 @@ def run_experiment(
         nonlocal fits
         model = make_classifier(settings.classifier, seed).fit(texts, labs, weights)
         fits += 1
+        tick()
         pred = model.predict(list(g_texts[test_idx]))
         truth = list(g_labels[test_idx])
         s = scores[(name, size)]
@@ -118,7 +141,6 @@ def run_experiment(
             size_name = _size_name(size)
             idx = np.flatnonzero(np.isin(g_patients, chosen))
             base_t, base_l = list(g_texts[idx]), list(g_labels[idx])
-            progress(f"seed {seed}, {len(chosen)} gold patients")
             meta.setdefault("gold", {"kind": "gold", "run": None, "weight": None, "curated": False})
             score("gold", size_name, base_t, base_l, [1.0] * len(base_t), test_idx, seed)
             for run_name, group in runs.items():
@@ -127,6 +149,7 @@ def run_experiment(
                     variants = [(False, syn_t, syn_l)]
                     if settings.curate:
                         keep = curate_mask(syn_t, syn_l, base_t, base_l, settings.classifier, seed)
+                        tick()
                         kept_after_curation[run_name].append(float(keep.mean()) if keep.size else 0)
                         variants.append(
                             (
@@ -171,7 +194,7 @@ def run_experiment(
                         )
     conditions = []
     kinds = {"gold": 0, "gold+run": 1, "run": 2}
-    for (name, size), s in sorted(
+    for (name, size_key), s in sorted(
         scores.items(), key=lambda kv: (kv[0][1], kinds[meta[kv[0][0]]["kind"]], kv[0][0])
     ):
         values = np.asarray(s.macro)
@@ -180,7 +203,7 @@ def run_experiment(
                 "name": name,
                 **meta[name],
                 "classifier": settings.classifier,
-                "gold_patients": size,
+                "gold_patients": size_key,
                 "train_sentences": float(np.mean(s.train_sizes)),
                 "n": len(values),
                 "macro_f1": {

@@ -9,8 +9,9 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
+from dualalign.identifiers import count_kinds
+
 __all__ = [
-    "PHI_PATTERNS",
     "chi_square",
     "distinct_n",
     "longest_shared_ngram",
@@ -81,33 +82,9 @@ def ngram_index(corpus: Iterable[str], top: int) -> dict[int, set[tuple[str, ...
     return out
 
 
-#: Identifier patterns a synthetic sentence must not contain (HIPAA-style identifiers).
-PHI_PATTERNS: dict[str, re.Pattern[str]] = {
-    "date": re.compile(
-        r"\b\d{1,2}[/-]\d{1,2}[/-]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}-(?:jan|feb|mar|apr|"
-        r"may|jun|jul|aug|sep|oct|nov|dec)[a-z]*-\d{2,4}\b|\b(?:jan|feb|mar|apr|may|jun|jul|"
-        r"aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}\b",
-        re.IGNORECASE,
-    ),
-    "phone": re.compile(r"\(?\b\d{3}\)?[ .-]\d{3}[ .-]\d{4}\b"),
-    "record number": re.compile(
-        r"\b(?:mrn|ssn|ss#|record|acct|account|medical record)\s*(?:#|no\.?|number)?:?\s*"
-        r"\d[\d -]{3,}|\b\d{3}-\d{2}-\d{4}\b|\b\d{7,}\b",
-        re.IGNORECASE,
-    ),
-    "email": re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b"),
-    "name with title": re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.? [A-Z][a-z]+"),
-}
-
-
 def phi_scan(sentences: Iterable[str]) -> dict[str, int]:
-    """How many sentences match each identifier pattern."""
-    counts = dict.fromkeys(PHI_PATTERNS, 0)
-    for s in sentences:
-        for kind, pattern in PHI_PATTERNS.items():
-            if pattern.search(s):
-                counts[kind] += 1
-    return counts
+    """How many sentences hold each kind of identifier (:mod:`dualalign.identifiers`)."""
+    return count_kinds(sentences)
 
 
 def chi_square(observed: dict[str, int], expected_p: dict[str, float]) -> tuple[float, int, float]:

@@ -9,23 +9,10 @@ from dataclasses import dataclass, field
 from dualalign.generation.context import NoteTask
 from dualalign.generation.cues import affirmed, find_cues
 from dualalign.generation.vocabulary import Vocabulary
+from dualalign.identifiers import find_identifiers
 
 __all__ = ["GroundingResult", "check_note"]
 
-_IDENTIFIERS = {
-    "date": re.compile(
-        r"\b\d{1,2}[/-]\d{1,2}[/-]\d{2,4}\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|"
-        r"sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4}\b",
-        re.IGNORECASE,
-    ),
-    "record number": re.compile(
-        r"\b(?:mrn|ssn|record)\s*(?:#|no\.?|number)?:?\s*\d{3,}|"
-        r"\b\d{3}-\d{2}-\d{4}\b|\b\d{7,}\b",
-        re.IGNORECASE,
-    ),
-    "phone number": re.compile(r"\(?\b\d{3}\)?[ .-]\d{3}[ .-]\d{4}\b"),
-    "name": re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr)\.? [A-Z][a-z]+"),
-}
 _MALE = re.compile(r"\b(?:he|him|his|himself)\b", re.IGNORECASE)
 _FEMALE = re.compile(r"\b(?:she|her|hers|herself)\b", re.IGNORECASE)
 _AGE = re.compile(r"\b(\d{2,3})[- ]?(?:years?[- ]old|yo|y/o|y\.o\.)", re.IGNORECASE)
@@ -47,6 +34,14 @@ class GroundingResult:
 def expressed(symptom: str, text: str, vocab: Vocabulary) -> bool:
     """Some lexicon phrasing of the symptom appears in the text, and is not negated."""
     return any(affirmed(phrase, text) for phrase in vocab.phrases(symptom))
+
+
+def _identifier_problems(text: str) -> list[str]:
+    """One problem per kind of identifier in the text, naming the first one found."""
+    first: dict[str, str] = {}
+    for found in find_identifiers(text):
+        first.setdefault(found.kind, found.text)
+    return [f"contains a real-looking {kind} ({value})" for kind, value in first.items()]
 
 
 def check_note(task: NoteTask, text: str, vocab: Vocabulary) -> GroundingResult:
@@ -76,7 +71,5 @@ def check_note(task: NoteTask, text: str, vocab: Vocabulary) -> GroundingResult:
             name = str(vocab.risk_factors.get(rf, {}).get("label", rf)).lower()
             if re.search(rf"\b(?:no (?:history|hx) of|denies)\s+{re.escape(name)}", text.lower()):
                 problems.append(f"denies the persona's history of {name}")
-    for kind, pattern in _IDENTIFIERS.items():
-        if pattern.search(text):
-            problems.append(f"contains a real-looking {kind}")
+    problems += _identifier_problems(text)
     return GroundingResult(done, tuple(problems))

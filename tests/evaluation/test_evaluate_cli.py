@@ -152,3 +152,27 @@ def test_bad_evaluate_input_is_one_line(run_cli, tmp_path, args, expected):
     line = _one_line(run_cli("evaluate", *args))
     assert expected in line, line
     assert not (tmp_path / "o").exists()
+
+
+_BAR_MARKS = ("training classifiers", "fits/s", "━")
+
+
+@pytest.mark.parametrize(
+    ("terminal", "quiet", "shown"),
+    [(True, False, True), (True, True, False), (False, False, False)],
+    ids=["terminal", "terminal --quiet", "pipe"],
+)
+def test_progress_bar_only_on_a_terminal_without_quiet(
+    run_cli, tmp_path, monkeypatch, terminal, quiet, shown
+):
+    # rich takes TTY_COMPATIBLE=1 for a terminal; with neither variable set, a pipe is not one
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.delenv("TTY_COMPATIBLE", raising=False)
+    if terminal:
+        monkeypatch.setenv("TTY_COMPATIBLE", "1")
+    args = ["evaluate", "--demo", "--out", str(tmp_path / "eval"), "--seeds", "0,1"]
+    result = run_cli(*args, *(["--quiet"] if quiet else []))
+    assert result.returncode == 0, result.stderr
+    assert [m in result.stderr for m in _BAR_MARKS] == [shown] * len(_BAR_MARKS), result.stderr
+    if shown:
+        assert "2/2" in result.stderr  # the total is known up front: one fit per split seed
