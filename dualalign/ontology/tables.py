@@ -109,12 +109,13 @@ def pydantic_problems(
     problems = []
     for err in exc.errors():
         loc = ".".join(str(part) for part in err["loc"])
-        given = "" if err["type"] == "missing" else f" (got {err.get('input')!r})"
+        shown = f"'{err.get('input')}'" in err["msg"]
+        given = "" if err["type"] == "missing" or shown else f" (got {err.get('input')!r})"
         problems.append(
             Problem(
                 file,
                 f"{what}: field '{loc}': {err['msg']}{given}",
-                _FIXES.get(err["type"], "correct the value"),
+                str(err.get("ctx", {}).get("fix") or _FIXES.get(err["type"], "correct the value")),
                 line=line,
             )
         )
