@@ -113,6 +113,31 @@ def _set_turtle_number(folder: Path, prop: str, value: str) -> None:
     path.write_text(new, encoding="utf-8")
 
 
+def _edit_line(
+    folder: Path, file: str, pick: Callable[[str], bool], edit: Callable[[str], str]
+) -> int:
+    """Edit the first physical line ``pick`` accepts; return its line number."""
+    path = folder / file
+    lines = path.read_text(encoding="utf-8").split("\n")
+    number = next(i for i, line in enumerate(lines) if i > 0 and pick(line))
+    lines[number] = edit(lines[number])
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return number + 1
+
+
+def _unclosed_note(folder: Path) -> int:
+    """Drop the closing quote of a quoted note followed by a row without quotes: a lenient CSV
+    reader reads that whole next row into the note, and the row is silently lost."""
+    path = folder / "symptom_prevalence.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    i = next(
+        i for i in range(1, len(lines) - 1) if lines[i].endswith('"') and '"' not in lines[i + 1]
+    )
+    lines[i] = lines[i][:-1]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return i + 1
+
+
 def _missing_column(folder: Path) -> None:
     header, rows = read_rows(folder / "mention_density.csv")
     keep = [h for h in header if h != "source"]
@@ -309,6 +334,29 @@ CASES: dict[str, tuple[Breaker, tuple[str, ...]]] = {
     "stage_duration_absurd": (
         lambda f: _set_turtle_number(f, "da:meanDurationMonths", "1e9"),
         ("disease.ttl", "mean_duration_months", "in [0, 600]"),
+    ),
+    # CSV syntax: one row per physical line, so a stray quote cannot hide a row
+    "unterminated_quote_swallows_next_row": (
+        _unclosed_note,
+        ("symptom_prevalence.csv:3", "unterminated quote", 'close the quote with "'),
+    ),
+    "unterminated_quote_last_row": (
+        lambda f: _edit_line(
+            f, "mention_density.csv", lambda s: s.startswith("2,"), lambda s: s.replace(",a", ',"a')
+        ),
+        ("mention_density.csv:14", "unterminated quote"),
+    ),
+    "text_after_closing_quote": (
+        lambda f: _edit_line(
+            f, "stage_transitions.csv", lambda s: True, lambda s: '"prodromal_scd"x' + s[13:]
+        ),
+        ("stage_transitions.csv:2", "text after the closing quote"),
+    ),
+    "repeated_column": (
+        lambda f: (f / "mention_density.csv").write_text(
+            "period,mean_mentions,source,source\n-10,2.7,dualalign_2025,dualalign_2025\n"
+        ),
+        ("mention_density.csv:1", "repeated column(s) source"),
     ),
     "empty_csv": (
         lambda f: (f / "symptom_onset.csv").write_text(""),
