@@ -88,23 +88,6 @@ class _Checker:
                     "declare exactly one da:Disease with dcterms:identifier and da:formatVersion",
                 )
             )
-        for cls in (
-            "LexiconDomain",
-            "PhenotypeDomain",
-            "Label",
-            "Stage",
-            "NoteType",
-            "Population",
-            "Symptom",
-        ):
-            if not self.ents[cls]:
-                self.problems.append(
-                    Problem(
-                        "disease.ttl" if cls != "Symptom" else "symptoms.ttl",
-                        f"no da:{cls} is defined",
-                        f"define at least one da:{cls}",
-                    )
-                )
         if self.ents["Label"] and "none" not in self.ids["Label"]:
             self.problems.append(
                 Problem(

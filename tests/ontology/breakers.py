@@ -138,6 +138,17 @@ def _unclosed_note(folder: Path) -> int:
     return i + 1
 
 
+def truncate_in_string(folder: Path, file: str = "symptoms.ttl") -> int:
+    """Cut the file a few characters into a quoted string (a copy that stopped half-way);
+    return the line the cut is on."""
+    path = folder / file
+    lines = path.read_text(encoding="utf-8").split("\n")
+    i = next(i for i in range(len(lines) // 3, len(lines)) if '"' in lines[i])
+    cut = lines[i][: lines[i].index('"') + 4]
+    path.write_text("\n".join([*lines[:i], cut]), encoding="utf-8")
+    return i + 1
+
+
 def _missing_column(folder: Path) -> None:
     header, rows = read_rows(folder / "mention_density.csv")
     keep = [h for h in header if h != "source"]
@@ -357,6 +368,24 @@ CASES: dict[str, tuple[Breaker, tuple[str, ...]]] = {
             "period,mean_mentions,source,source\n-10,2.7,dualalign_2025,dualalign_2025\n"
         ),
         ("mention_density.csv:1", "repeated column(s) source"),
+    ),
+    # RDF files: the root cause once, with its line
+    "truncated_turtle": (truncate_in_string, ("symptoms.ttl:", "quoted string is not closed")),
+    "empty_symptoms_ttl": (
+        lambda f: (f / "symptoms.ttl").write_text(""),
+        ("symptoms.ttl", "no symptoms are defined"),
+    ),
+    "empty_disease_ttl": (
+        lambda f: (f / "disease.ttl").write_text(""),
+        ("disease.ttl", "no disease is defined"),
+    ),
+    "binary_turtle": (
+        lambda f: (f / "symptoms.ttl").write_bytes(bytes(range(256)) * 4),
+        ("symptoms.ttl", "not UTF-8"),
+    ),
+    "nul_bytes_in_turtle": (
+        lambda f: (f / "disease.ttl").write_text("\x00\x01\x02 ttl?\n"),
+        ("disease.ttl:1", "cannot parse as turtle"),
     ),
     "empty_csv": (
         lambda f: (f / "symptom_onset.csv").write_text(""),
