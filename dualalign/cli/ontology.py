@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from dualalign.cli._app import console, err_console
+from dualalign.cli._app import console, err_console, printable
 from dualalign.errors import DualAlignError, OntologyValidationError
 from dualalign.ontology import (
     DiseaseModel,
@@ -123,11 +123,15 @@ def show_command(
 def validate_command(
     path: Annotated[Path, typer.Argument(help="The disease folder to check.")],
 ) -> None:
-    """Check a disease folder and list every problem, one per line."""
+    """Check a disease folder: one line per problem (a list on stdout when there are several),
+    and one error line on stderr."""
     problems = check_folder(path)
     if problems:
-        for problem in problems:
-            err_console.print(f"error: {path}/{problem}", markup=False)
+        if len(problems) > 1:
+            for problem in problems:
+                console.print(printable(f"{path}/{problem}"), markup=False)
+        more = f" (+{len(problems) - 1} more, listed above)" if len(problems) > 1 else ""
+        err_console.print(printable(f"error: {path}/{problems[0]}{more}"), markup=False)
         raise typer.Exit(1)
     model = load_disease(path)
     console.print(
@@ -141,15 +145,15 @@ def validate_command(
 @ontology_app.command("add")
 def add_command(
     path: Annotated[Path, typer.Argument(help="The disease folder to register.")],
-    replace: Annotated[bool, typer.Option(help="Overwrite a registered disease.")] = False,
+    replace: Annotated[
+        bool, typer.Option(help="Overwrite a registered disease, or shadow a bundled one.")
+    ] = False,
 ) -> None:
     """Validate a disease folder, then register a copy of it under its identifier."""
     try:
         model, target = register_disease(path, replace=replace)
     except OntologyValidationError as exc:
-        for problem in exc.problems:
-            err_console.print(f"error: {path}/{problem}", markup=False)
-        err_console.print("nothing was registered", markup=False)
+        err_console.print(printable(f"error: {exc}; nothing was registered"), markup=False)
         raise typer.Exit(1) from exc
     console.print(
         f"registered '{model.name}' ({len(model.symptoms)} symptoms) at {target}", markup=False

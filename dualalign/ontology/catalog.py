@@ -48,7 +48,8 @@ def _entries(root: Path, origin: str) -> list[CatalogEntry]:
 def list_diseases() -> list[CatalogEntry]:
     """Every known disease; a user registration shadows a bundled one of the same name."""
     found = {e.name: e for e in _entries(bundled_path("ontologies"), "bundled")}
-    found.update({e.name: e for e in _entries(user_root(), "user")})
+    # reading the catalog must not create anything: a failed command leaves the home as it was
+    found.update({e.name: e for e in _entries(data_home() / "ontologies", "user")})
     return [found[name] for name in sorted(found)]
 
 
@@ -67,21 +68,33 @@ def resolve_disease(name_or_path: str) -> Path:
     )
 
 
+def _refuse_shadowing(name: str, target: Path) -> None:
+    if target.exists():
+        raise OntologyError(
+            f"disease '{name}' is already registered at {target}; pass --replace to overwrite it"
+        )
+    if any(e.name == name for e in _entries(bundled_path("ontologies"), "bundled")):
+        raise OntologyError(
+            f"disease '{name}' is bundled with dualalign and this folder would shadow it; "
+            "pass --replace to shadow it, or give the folder's da:Disease another "
+            "dcterms:identifier"
+        )
+
+
 def register_disease(folder: str | Path, *, replace: bool = False) -> tuple[DiseaseModel, Path]:
     """Validate ``folder`` and copy it into the user catalog under the disease's identifier.
 
     Raises:
         OntologyValidationError: the folder is invalid; nothing is registered.
-        OntologyError: a disease of that name is already registered and ``replace`` is False.
+        OntologyError: a disease of that name is already registered, or is bundled (the copy
+            would shadow it), and ``replace`` is False.
     """
     model = load_disease(folder)
+    target = data_home() / "ontologies" / model.name
+    if not replace:
+        _refuse_shadowing(model.name, target)
     root = user_root()
     target = root / model.name
-    if target.exists() and not replace:
-        raise OntologyError(
-            f"disease '{model.name}' is already registered at {target}; "
-            "pass --replace to overwrite it"
-        )
     staging = Path(tempfile.mkdtemp(prefix=f".{model.name}-", dir=root))
     try:
         copied = staging / model.name

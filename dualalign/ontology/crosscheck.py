@@ -8,6 +8,7 @@ from typing import Any
 
 from dualalign.errors import Problem
 from dualalign.ontology.entities import Located
+from dualalign.ontology.ranges import PARAMETERS
 from dualalign.ontology.tables import TABLES, Row
 
 __all__ = ["DURATION_TOLERANCE", "TOLERANCE", "cross_check"]
@@ -87,23 +88,6 @@ class _Checker:
                     "declare exactly one da:Disease with dcterms:identifier and da:formatVersion",
                 )
             )
-        for cls in (
-            "LexiconDomain",
-            "PhenotypeDomain",
-            "Label",
-            "Stage",
-            "NoteType",
-            "Population",
-            "Symptom",
-        ):
-            if not self.ents[cls]:
-                self.problems.append(
-                    Problem(
-                        "disease.ttl" if cls != "Symptom" else "symptoms.ttl",
-                        f"no da:{cls} is defined",
-                        f"define at least one da:{cls}",
-                    )
-                )
         if self.ents["Label"] and "none" not in self.ids["Label"]:
             self.problems.append(
                 Problem(
@@ -239,6 +223,51 @@ class _Checker:
                         f"{DURATION_TOLERANCE:.0%})",
                         loc.line,
                     )
+                )
+
+    def parameters(self) -> None:
+        """Required parameters exist; the timeline defaults fit the periods; shares fit in 1."""
+        self.unique("parameters", lambda v: (v.name,), "parameter")
+        found = {r.value.name: r for r in self.rows["parameters"]}
+        for name, spec in PARAMETERS.items():
+            if spec.required and name not in found:
+                self.add(
+                    "parameters",
+                    None,
+                    f"required parameter '{name}' is missing",
+                    f"add the row {name},<value>,<source> ({spec.meaning})",
+                )
+        persist, evolve = found.get("symptom_persistence"), found.get("symptom_evolution")
+        if persist and evolve and persist.value.value + evolve.value.value > 1.0 + TOLERANCE:
+            self.add(
+                "parameters",
+                evolve.line,
+                f"symptom_persistence {persist.value.value:g} + symptom_evolution "
+                f"{evolve.value.value:g} is more than 1",
+                "lower one of them so that they sum to at most 1",
+            )
+        periods = sorted({r.value.period for r in self.rows["period_stage"]})
+        if not periods:
+            return
+        if 0 not in periods:
+            self.add(
+                "period_stage",
+                None,
+                f"periods {periods[0]}..{periods[-1]} do not include 0 (the year of diagnosis)",
+                "add rows for period 0",
+            )
+        for name, limit, edge in (
+            ("years_before", -periods[0], "first"),
+            ("years_after", periods[-1], "last"),
+        ):
+            row = found.get(name)
+            if row is not None and row.value.value > limit:
+                self.add(
+                    "parameters",
+                    row.line,
+                    f"{name} {row.value.value:g} reaches past the {edge} period "
+                    f"({periods[0] if edge == 'first' else periods[-1]}) of period_stage.csv",
+                    f"set {name} to at most {max(limit, 0)}, or add periods to the tables",
                 )
 
     def reporters(self) -> None:
@@ -451,7 +480,6 @@ class _Checker:
                 fix = f"use a defined {cls} identifier"
             if not ok:
                 self.add("risk_modifiers", r.line, f"{kind} target '{target}' does not exist", fix)
-        self.unique("parameters", lambda v: (v.name,), "parameter")
 
 
 def cross_check(
@@ -469,6 +497,7 @@ def cross_check(
         checker.personas,
         checker.symptoms,
         checker.modifiers,
+        checker.parameters,
         checker.reporters,
         checker.screening,
     ):

@@ -14,7 +14,7 @@ from dualalign.ontology import model as m
 from dualalign.ontology.rdf import Entity
 from dualalign.ontology.tables import pydantic_problems
 
-__all__ = ["ENTITY_CLASSES", "Located", "build_entities"]
+__all__ = ["ENTITY_CLASSES", "REQUIRED_CLASSES", "Located", "build_entities", "missing_classes"]
 
 # field -> (property, kind, many). kind: text | int | float | bool | ref:<Class>
 _Field = tuple[str, str, bool]
@@ -183,7 +183,7 @@ class _Builder:
                 return None
             return found[1]
         ident = str(value)
-        if ident not in self.ids[target]:
+        if ident not in self.ids.get(target, {}):
             self.problems.append(
                 Problem(
                     ent.file,
@@ -196,7 +196,7 @@ class _Builder:
         return ident
 
     def _choices(self, cls: str) -> str:
-        names = sorted(self.ids[cls])
+        names = sorted(self.ids.get(cls, {}))
         return ", ".join(names[:12]) + (", ..." if len(names) > 12 else "") or "(none defined)"
 
     @staticmethod
@@ -244,9 +244,12 @@ class _Builder:
 
 
 def build_entities(
-    entities: list[Entity],
+    entities: list[Entity], lexicon_file: str = "symptoms.ttl"
 ) -> tuple[dict[str, list[Located]], dict[str, set[str]], list[Problem]]:
     """Validate entities class by class.
+
+    A required class with no entity at all (an empty file, say) is reported once and nothing is
+    built: every reference to that class would fail too and bury the cause.
 
     Returns:
         Located models per class name (only the valid ones), the identifiers declared per
@@ -255,11 +258,59 @@ def build_entities(
     """
     builder = _Builder(entities)
     builder.index()
+    declared = {cls: set(builder.ids.get(cls, {})) for cls in _SPECS}
     out: dict[str, list[Located]] = {cls: [] for cls in _SPECS}
-    for cls, by_id in builder.ids.items():
+    missing = missing_classes(declared, lexicon_file)
+    if missing:
+        return out, declared, builder.problems + missing
+    for cls, by_id in list(builder.ids.items()):
         for ident in sorted(by_id):
             located = builder.build(by_id[ident])
             if located is not None:
                 out[cls].append(located)
-    declared = {cls: set(builder.ids.get(cls, {})) for cls in _SPECS}
     return out, declared, builder.problems
+
+
+#: Classes a folder must define at least one of; every later rule depends on them.
+REQUIRED_CLASSES: tuple[str, ...] = (
+    "LexiconDomain",
+    "PhenotypeDomain",
+    "Label",
+    "Stage",
+    "NoteType",
+    "Population",
+    "Symptom",
+)
+
+
+def missing_classes(declared: dict[str, set[str]], lexicon_file: str) -> list[Problem]:
+    """One problem per required class with no entity at all (an empty or cut-down file), or
+    one for the whole of disease.ttl when it defines nothing.
+
+    Reported alone: every reference to such a class would fail too, burying the cause.
+    """
+    problems = []
+    absent = [cls for cls in REQUIRED_CLASSES if not declared.get(cls)]
+    if "Symptom" in absent:
+        absent.remove("Symptom")
+        problems.append(
+            Problem(
+                lexicon_file,
+                "no symptoms are defined (no da:Symptom entity found)",
+                "define the symptom lexicon (see ontologies/_template/symptoms.ttl)",
+            )
+        )
+    if len(absent) == len(REQUIRED_CLASSES) - 1 and not declared.get("Disease"):
+        problems.append(
+            Problem(
+                "disease.ttl",
+                "no disease is defined (no da:Disease, da:Stage, da:Label ... entity found)",
+                "fill in disease.ttl (copy ontologies/_template/disease.ttl and edit it)",
+            )
+        )
+        return problems
+    problems.extend(
+        Problem("disease.ttl", f"no da:{cls} is defined", f"define at least one da:{cls}")
+        for cls in absent
+    )
+    return problems

@@ -64,6 +64,13 @@ def _required_files(folder: Path) -> list[Problem]:
     return problems
 
 
+def _lexicon_file(folder: Path) -> str:
+    found = [
+        f"symptoms{suffix}" for suffix in RDF_FORMATS if (folder / f"symptoms{suffix}").is_file()
+    ]
+    return found[0] if found else "symptoms.ttl"
+
+
 def _collect(folder: Path) -> tuple[DiseaseModel | None, list[Problem]]:
     if not folder.is_dir():
         raise OntologyNotFoundError(
@@ -76,7 +83,7 @@ def _collect(folder: Path) -> tuple[DiseaseModel | None, list[Problem]]:
     problems.extend(parse_problems)
     if problems:
         return None, problems
-    located, declared, entity_problems = build_entities(entities)
+    located, declared, entity_problems = build_entities(entities, _lexicon_file(folder))
     problems.extend(entity_problems)
     rows: dict[str, list[Row]] = {}
     for name, spec in TABLES.items():

@@ -8,7 +8,17 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from dualalign.ontology import ranges as r
 
 __all__ = [
     "Condition",
@@ -45,9 +55,12 @@ Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 Category = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_]*$")]
 PopulationId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Probability = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
-NonNegative = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
-Positive = Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
+# Numbers: every one has a plausible range (dualalign.ontology.ranges; NaN/inf never pass).
+Probability = Annotated[float, r.PROBABILITY]
+Period = Annotated[int, r.PERIOD]
+Order = Annotated[int, r.ORDER]
+Months = Annotated[float, r.DURATION_MONTHS]
+Mmse = Annotated[float, r.MMSE]
 Curie = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_.]*:\S+$")]
 
 
@@ -74,7 +87,7 @@ class LexiconDomain(_Frozen):
     id: Identifier
     label: Text
     definition: Text
-    order: int
+    order: Order
 
 
 class PhenotypeDomain(_Frozen):
@@ -82,7 +95,7 @@ class PhenotypeDomain(_Frozen):
 
     id: Identifier
     label: Text
-    order: int
+    order: Order
     definition: str = ""
 
 
@@ -92,10 +105,10 @@ class Label(_Frozen):
     id: Identifier
     label: Text
     definition: Text
-    order: int
+    order: Order
     examples: tuple[str, ...] = ()
     #: Breaks ties when a sentence matches terms of several labels: the higher wins.
-    priority: int = 0
+    priority: Annotated[int, r.PRIORITY] = 0
 
 
 class Stage(_Frozen):
@@ -104,14 +117,14 @@ class Stage(_Frozen):
     id: Identifier
     label: Text
     definition: Text
-    order: int
-    mean_duration_months: NonNegative
+    order: Order
+    mean_duration_months: Months
     source: Text
-    min_duration_months: NonNegative | None = None
-    max_duration_months: NonNegative | None = None
+    min_duration_months: Months | None = None
+    max_duration_months: Months | None = None
     cdr: str | None = None
-    mmse_min: NonNegative | None = None
-    mmse_max: NonNegative | None = None
+    mmse_min: Mmse | None = None
+    mmse_max: Mmse | None = None
     terminal: bool = False
 
 
@@ -134,7 +147,7 @@ class Reporter(_Frozen):
     id: Identifier
     label: Text
     definition: Text
-    order: int
+    order: Order
     label_for: Identifier | None = None
     prompt_phrases: tuple[str, ...] = ()
 
@@ -199,11 +212,38 @@ class Source(_Frozen):
 
 
 class Parameter(_Frozen):
-    """A named scalar model parameter."""
+    """A named scalar model parameter; only the names of ``ranges.PARAMETERS`` are known."""
 
     name: Identifier
-    value: float
+    value: Annotated[float, Field(allow_inf_nan=False)]
     source: Text
+
+    @field_validator("name")
+    @classmethod
+    def _known_name(cls, name: str) -> str:
+        if name not in r.PARAMETERS:
+            raise PydanticCustomError(
+                "unknown_parameter",
+                "unknown parameter '{name}'",
+                {"name": name, "fix": f"use one of: {', '.join(r.PARAMETERS)}"},
+            )
+        return name
+
+    @field_validator("value")
+    @classmethod
+    def _in_range(cls, value: float, info: ValidationInfo) -> float:
+        spec = r.PARAMETERS.get(info.data.get("name", ""))
+        if spec is not None and not spec.range.contains(value):
+            raise PydanticCustomError(
+                "out_of_range",
+                "{name} must be {expected}",
+                {
+                    "name": info.data["name"],
+                    "expected": str(spec.range),
+                    "fix": spec.range.fix,
+                },
+            )
+        return value
 
 
 class StageTransition(_Frozen):
@@ -218,7 +258,7 @@ class StageTransition(_Frozen):
 class PeriodStage(_Frozen):
     """P(stage | year relative to diagnosis)."""
 
-    period: int
+    period: Period
     stage: Identifier
     probability: Probability
     source: Text
@@ -227,17 +267,17 @@ class PeriodStage(_Frozen):
 class NoteTypeRate(_Frozen):
     """Mean visits per year of one note type in one year."""
 
-    period: int
+    period: Period
     note_type: Identifier
-    visits_per_year: NonNegative
+    visits_per_year: Annotated[float, r.VISITS_PER_YEAR]
     source: Text
 
 
 class MentionDensity(_Frozen):
     """Mean symptom mentions per note in one year."""
 
-    period: int
-    mean_mentions: NonNegative
+    period: Period
+    mean_mentions: Annotated[float, r.MENTIONS_PER_NOTE]
     source: Text
 
 
@@ -290,7 +330,7 @@ class SymptomOnset(_Frozen):
     """When a symptom typically starts, relative to diagnosis, and in how many patients."""
 
     symptom: Identifier
-    onset_months: float
+    onset_months: Annotated[float, r.ONSET_MONTHS]
     proportion: Probability
     source: Text
 
@@ -301,7 +341,7 @@ class SymptomTransition(_Frozen):
     from_symptom: Identifier
     to_symptom: Identifier
     stage: Identifier | None
-    weight: Positive
+    weight: Annotated[float, r.WEIGHT]
     source: Text
 
 
@@ -320,8 +360,8 @@ class ScreeningInstrument(_Frozen):
 
     instrument: Identifier
     aliases: Text  # names as written in notes, separated by |
-    max_score: Annotated[int, Field(gt=0, le=1000)]
-    normal_from: NonNegative
+    max_score: Annotated[int, r.MAX_SCORE]
+    normal_from: Annotated[float, r.SCORE]
     source: Text
 
     @property
@@ -337,7 +377,7 @@ class RiskModifier(_Frozen):
     target_kind: Literal["domain", "symptom", "stage_transition"]
     target: Text
     stage: Identifier | None
-    multiplier: Positive
+    multiplier: Annotated[float, r.MULTIPLIER]
     source: Text
 
 

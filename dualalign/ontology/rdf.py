@@ -85,6 +85,38 @@ def _parse_error_line(exc: BaseException) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def _snippet_line(text: str, exc: BaseException) -> int | None:
+    """The line of an error that shows only the text around it (``... at ^ in BEFORE^AFTER``,
+    as rdflib's unterminated-string check does): find that text in the file. The check fires
+    only when no quote or line break follows, so the last occurrence is the one."""
+    shown = str(exc).partition(" at ^ in ")[2]
+    for cut, char in enumerate(shown):
+        if char != "^":
+            continue
+        before, after = shown[:cut], shown[cut + 1 :]
+        at = text.rfind(before + after)
+        if before + after and at >= 0:
+            return text.count("\n", 0, at + len(before)) + 1
+    return None
+
+
+def _turtle_problem(rel: str, fmt: str, text: str, exc: BaseException) -> Problem:
+    line = _parse_error_line(exc) or _snippet_line(text, exc)
+    if "Quote expected in string" in str(exc):
+        return Problem(
+            rel,
+            "a quoted string is not closed (is the file cut short?)",
+            'close the string with " or restore the end of the file',
+            line=line,
+        )
+    return Problem(
+        rel,
+        f"cannot parse as {fmt}: {_first_line_of(exc)}",
+        f"correct the {fmt} syntax at that line",
+        line=line,
+    )
+
+
 def _first_line_of(exc: BaseException) -> str:
     text = str(getattr(exc, "_why", "") or exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
@@ -105,14 +137,7 @@ def _read_rdf_file(path: Path, fmt: str, rel: str) -> tuple[list[Entity], list[P
     try:
         graph.parse(data=text, format=fmt, publicID=path.resolve().as_uri())
     except Exception as exc:  # rdflib raises many parser-specific types
-        return [], [
-            Problem(
-                rel,
-                f"cannot parse as {fmt}: {_first_line_of(exc)}",
-                f"correct the {fmt} syntax at that line",
-                line=_parse_error_line(exc),
-            )
-        ]
+        return [], [_turtle_problem(rel, fmt, text, exc)]
     lines = text.splitlines()
     entities: list[Entity] = []
     for subject, cls in graph.subject_objects(RDF.type):

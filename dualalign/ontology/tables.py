@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,68 +110,123 @@ def pydantic_problems(
     problems = []
     for err in exc.errors():
         loc = ".".join(str(part) for part in err["loc"])
-        given = "" if err["type"] == "missing" else f" (got {err.get('input')!r})"
+        shown = f"'{err.get('input')}'" in err["msg"]
+        given = "" if err["type"] == "missing" or shown else f" (got {err.get('input')!r})"
         problems.append(
             Problem(
                 file,
                 f"{what}: field '{loc}': {err['msg']}{given}",
-                _FIXES.get(err["type"], "correct the value"),
+                str(err.get("ctx", {}).get("fix") or _FIXES.get(err["type"], "correct the value")),
                 line=line,
             )
         )
     return problems
 
 
-def read_table(folder: Path, spec: TableSpec) -> tuple[list[Row], list[Problem]]:
-    """Read and validate one CSV file. A missing optional file yields no rows."""
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _syntax_problem(file: str, line: int, exc: csv.Error) -> Problem:
+    text = str(exc)
+    if "unexpected end of data" in text:
+        return Problem(
+            file,
+            "unterminated quote: a quoted cell is not closed on this line "
+            "(it would swallow the rows after it)",
+            'close the quote with " (write "" for a quote inside a quoted cell), or remove it',
+            line=line,
+        )
+    if "expected after" in text:
+        return Problem(
+            file,
+            "text after the closing quote of a cell",
+            'quote the whole cell (write "" for a quote inside it), or remove the quotes',
+            line=line,
+        )
+    return Problem(file, f"cannot parse as CSV: {text}", "correct the row", line=line)
+
+
+def _split(file: str, text: str) -> tuple[list[str], list[tuple[int, list[str]]], list[Problem]]:
+    """Header and ``(line, cells)`` rows, one row per physical line: a quote left open cannot
+    silently swallow the lines after it, and every line number is the one an editor shows."""
+    header: list[str] | None = None
+    rows: list[tuple[int, list[str]]] = []
+    for number, line in enumerate(_LINE_BREAK.split(text), start=1):
+        if not line.strip():
+            continue
+        try:
+            cells = next(csv.reader([line], strict=True))
+        except csv.Error as exc:
+            return header or [], rows, [_syntax_problem(file, number, exc)]
+        if header is None:
+            header = [cell.strip() for cell in cells]
+        else:
+            rows.append((number, cells))
+    return header or [], rows, []
+
+
+def _header_problem(spec: TableSpec, header: list[str]) -> Problem | None:
+    if not header:
+        return Problem(spec.file, "file is empty", f"add the header {','.join(spec.columns)}")
+    allowed = set(spec.columns) | {"note"}
+    missing = [c for c in spec.columns if c not in header]
+    extra = [c for c in header if c not in allowed]
+    twice = sorted({c for c in header if header.count(c) > 1})
+    parts = []
+    if missing:
+        parts.append(f"missing column(s) {', '.join(missing)}")
+    if extra:
+        parts.append(f"unknown column(s) {', '.join(extra)}")
+    if twice:
+        parts.append(f"repeated column(s) {', '.join(twice)}")
+    if not parts:
+        return None
+    return Problem(
+        spec.file, "; ".join(parts), f"use the header {','.join(spec.columns)}[,note]", line=1
+    )
+
+
+def _read_text(folder: Path, spec: TableSpec) -> tuple[str | None, list[Problem]]:
     path = folder / spec.file
     if not path.is_file():
-        if spec.required:
-            return [], [
-                Problem(
-                    spec.file,
-                    "required file is missing",
-                    f"create it with the columns {','.join(spec.columns)} "
-                    "(copy it from ontologies/_template)",
-                )
-            ]
-        return [], []
+        if not spec.required:
+            return None, []
+        return None, [
+            Problem(
+                spec.file,
+                "required file is missing",
+                f"create it with the columns {','.join(spec.columns)} "
+                "(copy it from ontologies/_template)",
+            )
+        ]
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        return path.read_text(encoding="utf-8-sig"), []
     except UnicodeDecodeError as exc:
-        return [], [
+        return None, [
             Problem(
                 spec.file,
                 f"file is not UTF-8 text ({exc.reason} at byte {exc.start})",
                 "save the file as UTF-8",
             )
         ]
-    reader = csv.DictReader(text.splitlines())
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    allowed = set(spec.columns) | {"note"}
-    missing = [c for c in spec.columns if c not in header]
-    extra = [c for c in header if c not in allowed]
-    if not header:
-        return [], [Problem(spec.file, "file is empty", f"add the header {','.join(spec.columns)}")]
-    if missing or extra:
-        parts = []
-        if missing:
-            parts.append(f"missing column(s) {', '.join(missing)}")
-        if extra:
-            parts.append(f"unknown column(s) {', '.join(extra)}")
-        return [], [
-            Problem(
-                spec.file,
-                "; ".join(parts),
-                f"use the header {','.join(spec.columns)}[,note]",
-                line=1,
-            )
-        ]
+
+
+def read_table(folder: Path, spec: TableSpec) -> tuple[list[Row], list[Problem]]:
+    """Read and validate one CSV file. A missing optional file yields no rows."""
+    text, problems = _read_text(folder, spec)
+    if text is None:
+        return [], problems
+    header, lines, problems = _split(spec.file, text)
+    if problems and not header:  # the header line itself is broken
+        return [], problems
+    bad_header = _header_problem(spec, header)
+    if bad_header is not None:
+        return [], [bad_header]
+    if problems:
+        return [], problems
     rows: list[Row] = []
-    problems: list[Problem] = []
-    for raw in reader:
-        line = reader.line_num
-        if None in raw:
+    for line, cells in lines:
+        if len(cells) > len(header):
             problems.append(
                 Problem(
                     spec.file,
@@ -180,18 +236,14 @@ def read_table(folder: Path, spec: TableSpec) -> tuple[list[Row], list[Problem]]
                 )
             )
             continue
-        record = {
-            k.strip(): (v.strip() if isinstance(v, str) else v)
-            for k, v in raw.items()
-            if k.strip() != "note"
-        }
-        if all(v in ("", None) for v in record.values()):
+        raw = dict(zip(header, [c.strip() for c in cells], strict=False))
+        record = {k: v for k, v in raw.items() if k != "note"}
+        if all(v == "" for v in record.values()):
             continue
-        record = {k: v for k, v in record.items() if v not in ("", None) or k in ("locator",)}
-        if spec.prepare is not None:
-            record = spec.prepare(record)
+        record = {k: v for k, v in record.items() if v != "" or k == "locator"}
+        prepared: dict[str, Any] = spec.prepare(record) if spec.prepare else dict(record)
         try:
-            rows.append(Row(line, spec.model.model_validate(record)))
+            rows.append(Row(line, spec.model.model_validate(prepared)))
         except ValidationError as exc:
             problems.extend(pydantic_problems(exc, spec.file, line, "row"))
     if not rows and not problems:

@@ -19,8 +19,11 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 
-from dualalign.graph.data import GraphData, Node, Rel
-from dualalign.ontology.model import DiseaseModel, Symptom
+from dualalign.graph.data import GraphData
+from dualalign.graph.data import Node as GraphNode
+from dualalign.graph.data import Rel as GraphRel
+from dualalign.graph.schema import Node, Rel
+from dualalign.ontology.model import DiseaseModel, NoteTypeRate, Symptom
 
 __all__ = ["disease_graph", "emission_weights"]
 
@@ -37,8 +40,8 @@ def emission_weights(model: DiseaseModel) -> dict[str, dict[str, float]]:
     order = {s.id: s.order for s in model.stages}
     prevalence = {(r.stage, r.symptom): r.prevalence for r in model.symptom_prevalence}
     shares: dict[str, dict[str, float]] = defaultdict(dict)
-    for row in model.domain_prevalence:
-        shares[row.stage][row.domain] = row.proportion
+    for entry in model.domain_prevalence:
+        shares[entry.stage][entry.domain] = entry.proportion
     by_domain: dict[str, list[Symptom]] = defaultdict(list)
     for sym in sorted(model.symptoms, key=lambda s: s.id):
         by_domain[sym.lexicon_domain].append(sym)
@@ -64,12 +67,12 @@ def emission_weights(model: DiseaseModel) -> dict[str, dict[str, float]]:
     return out
 
 
-def _vocabulary(model: DiseaseModel, nodes: list[Node], rels: list[Rel]) -> None:
+def _vocabulary(model: DiseaseModel, nodes: list[GraphNode], rels: list[GraphRel]) -> None:
     d = model.disease
     params = {f"param_{p.name}": p.value for p in model.parameters}
     nodes.append(
-        Node(
-            label="Disease",
+        GraphNode(
+            label=Node.DISEASE,
             id=d.id,
             props={
                 "label": d.label,
@@ -82,27 +85,35 @@ def _vocabulary(model: DiseaseModel, nodes: list[Node], rels: list[Rel]) -> None
         )
     )
     for src in model.sources:
-        nodes.append(Node(label="Source", id=src.key, props=src.model_dump(exclude={"key"})))
+        nodes.append(
+            GraphNode(label=Node.SOURCE, id=src.key, props=src.model_dump(exclude={"key"}))
+        )
     simple = (
-        ("LexiconDomain", model.lexicon_domains),
-        ("PhenotypeDomain", model.phenotype_domains),
-        ("Label", model.labels),
-        ("NoteType", model.note_types),
-        ("RiskFactorGroup", model.risk_factor_groups),
-        ("Population", model.populations),
+        (Node.LEXICON_DOMAIN, model.lexicon_domains),
+        (Node.PHENOTYPE_DOMAIN, model.phenotype_domains),
+        (Node.LABEL, model.labels),
+        (Node.NOTE_TYPE, model.note_types),
+        (Node.RISK_FACTOR_GROUP, model.risk_factor_groups),
+        (Node.POPULATION, model.populations),
     )
     for label, items in simple:
         for item in items:
-            nodes.append(Node(label=label, id=item.id, props=item.model_dump(exclude={"id"})))
+            nodes.append(GraphNode(label=label, id=item.id, props=item.model_dump(exclude={"id"})))
     for st in model.stages:
-        nodes.append(Node(label="Stage", id=st.id, props=st.model_dump(exclude={"id"})))
+        nodes.append(GraphNode(label=Node.STAGE, id=st.id, props=st.model_dump(exclude={"id"})))
     for rf in model.risk_factors:
-        nodes.append(Node(label="RiskFactor", id=rf.id, props=rf.model_dump(exclude={"id"})))
-        rels.append(Rel.between("IN_GROUP", ("RiskFactor", rf.id), ("RiskFactorGroup", rf.group)))
+        nodes.append(
+            GraphNode(label=Node.RISK_FACTOR, id=rf.id, props=rf.model_dump(exclude={"id"}))
+        )
+        rels.append(
+            GraphRel.between(
+                Rel.IN_GROUP, (Node.RISK_FACTOR, rf.id), (Node.RISK_FACTOR_GROUP, rf.group)
+            )
+        )
     for sym in model.symptoms:
         nodes.append(
-            Node(
-                label="Symptom",
+            GraphNode(
+                label=Node.SYMPTOM,
                 id=sym.id,
                 props=sym.model_dump(
                     exclude={
@@ -115,39 +126,42 @@ def _vocabulary(model: DiseaseModel, nodes: list[Node], rels: list[Rel]) -> None
                 ),
             )
         )
-        s = ("Symptom", sym.id)
-        rels.append(Rel.between("IN_DOMAIN", s, ("LexiconDomain", sym.lexicon_domain)))
+        s = (Node.SYMPTOM, sym.id)
+        rels.append(GraphRel.between(Rel.IN_DOMAIN, s, (Node.LEXICON_DOMAIN, sym.lexicon_domain)))
         rels.extend(
-            Rel.between("IN_PHENOTYPE", s, ("PhenotypeDomain", p)) for p in sym.phenotype_domains
+            GraphRel.between(Rel.IN_PHENOTYPE, s, (Node.PHENOTYPE_DOMAIN, p))
+            for p in sym.phenotype_domains
         )
-        rels.append(Rel.between("DEFAULT_LABEL", s, ("Label", sym.default_label)))
-        rels.append(Rel.between("ONSET_IN", s, ("Stage", sym.onset_stage)))
-    for label, items in (
-        ("Stage", model.stages),
-        ("Population", model.populations),
-        ("Symptom", model.symptoms),
+        rels.append(GraphRel.between(Rel.DEFAULT_LABEL, s, (Node.LABEL, sym.default_label)))
+        rels.append(GraphRel.between(Rel.ONSET_IN, s, (Node.STAGE, sym.onset_stage)))
+    for cited_label, cited in (
+        (Node.STAGE, model.stages),
+        (Node.POPULATION, model.populations),
+        (Node.SYMPTOM, model.symptoms),
     ):
-        for item in items:
-            rels.append(Rel.between("CITES", (label, item.id), ("Source", item.source)))
+        for entity in cited:
+            rels.append(
+                GraphRel.between(Rel.CITES, (cited_label, entity.id), (Node.SOURCE, entity.source))
+            )
 
 
-def _timeline(model: DiseaseModel, nodes: list[Node], rels: list[Rel]) -> None:
-    for row in model.stage_transitions:
+def _timeline(model: DiseaseModel, nodes: list[GraphNode], rels: list[GraphRel]) -> None:
+    for step in model.stage_transitions:
         rels.append(
-            Rel.between(
-                "PROGRESSES_TO",
-                ("Stage", row.from_stage),
-                ("Stage", row.to_stage),
-                probability=row.probability,
-                source=row.source,
+            GraphRel.between(
+                Rel.PROGRESSES_TO,
+                (Node.STAGE, step.from_stage),
+                (Node.STAGE, step.to_stage),
+                probability=step.probability,
+                source=step.source,
             )
         )
     density = {r.period: r for r in model.mention_density}
     periods = model.periods
     for offset in periods:
         nodes.append(
-            Node(
-                label="Period",
+            GraphNode(
+                label=Node.PERIOD,
                 id=str(offset),
                 props={
                     "offset": offset,
@@ -157,79 +171,82 @@ def _timeline(model: DiseaseModel, nodes: list[Node], rels: list[Rel]) -> None:
             )
         )
     for a, b in itertools.pairwise(periods):
-        rels.append(Rel.between("NEXT", ("Period", str(a)), ("Period", str(b))))
-    for row in model.period_stage:
+        rels.append(GraphRel.between(Rel.NEXT, (Node.PERIOD, str(a)), (Node.PERIOD, str(b))))
+    for share in model.period_stage:
         rels.append(
-            Rel.between(
-                "IN_STAGE",
-                ("Period", str(row.period)),
-                ("Stage", row.stage),
-                probability=row.probability,
-                source=row.source,
+            GraphRel.between(
+                Rel.IN_STAGE,
+                (Node.PERIOD, str(share.period)),
+                (Node.STAGE, share.stage),
+                probability=share.probability,
+                source=share.source,
             )
         )
-    by_period: dict[int, list] = defaultdict(list)
-    for row in sorted(model.note_type_rates, key=lambda r: (r.period, r.note_type)):
-        by_period[row.period].append(row)
+    by_period: dict[int, list[NoteTypeRate]] = defaultdict(list)
+    for rate in sorted(model.note_type_rates, key=lambda r: (r.period, r.note_type)):
+        by_period[rate.period].append(rate)
     for period, rows in by_period.items():
-        total = _fsum_ordered([r.visits_per_year for r in rows])
-        for r in rows:
+        total = _fsum_ordered([rate.visits_per_year for rate in rows])
+        for rate in rows:
             rels.append(
-                Rel.between(
-                    "HAS_NOTE_TYPE",
-                    ("Period", str(period)),
-                    ("NoteType", r.note_type),
-                    visits_per_year=r.visits_per_year,
-                    probability=r.visits_per_year / total,
-                    source=r.source,
+                GraphRel.between(
+                    Rel.HAS_NOTE_TYPE,
+                    (Node.PERIOD, str(period)),
+                    (Node.NOTE_TYPE, rate.note_type),
+                    visits_per_year=rate.visits_per_year,
+                    probability=rate.visits_per_year / total,
+                    source=rate.source,
                 )
             )
 
 
-def _symptom_dynamics(model: DiseaseModel, rels: list[Rel]) -> None:
-    for row in model.domain_prevalence:
+def _symptom_dynamics(model: DiseaseModel, rels: list[GraphRel]) -> None:
+    for share in model.domain_prevalence:
         rels.append(
-            Rel.between(
-                "DOMAIN_SHARE",
-                ("Stage", row.stage),
-                ("LexiconDomain", row.domain),
-                probability=row.proportion,
-                source=row.source,
+            GraphRel.between(
+                Rel.DOMAIN_SHARE,
+                (Node.STAGE, share.stage),
+                (Node.LEXICON_DOMAIN, share.domain),
+                probability=share.proportion,
+                source=share.source,
             )
         )
-    for row in model.symptom_prevalence:
+    for prev in model.symptom_prevalence:
         rels.append(
-            Rel.between(
-                "PREVALENCE",
-                ("Stage", row.stage),
-                ("Symptom", row.symptom),
-                prevalence=row.prevalence,
-                source=row.source,
+            GraphRel.between(
+                Rel.PREVALENCE,
+                (Node.STAGE, prev.stage),
+                (Node.SYMPTOM, prev.symptom),
+                prevalence=prev.prevalence,
+                source=prev.source,
             )
         )
     emits = emission_weights(model)
     for stage_id, probs in emits.items():
         for sym_id in sorted(probs):
             rels.append(
-                Rel.between(
-                    "EMITS", ("Stage", stage_id), ("Symptom", sym_id), probability=probs[sym_id]
+                GraphRel.between(
+                    Rel.EMITS,
+                    (Node.STAGE, stage_id),
+                    (Node.SYMPTOM, sym_id),
+                    probability=probs[sym_id],
                 )
             )
     persist = model.parameter("symptom_persistence")
     evolve = model.parameter("symptom_evolution")
     for stage_id, probs in emits.items():
         edges: dict[str, dict[str, float]] = defaultdict(dict)
-        for row in model.symptom_transitions:
-            if row.stage in (None, stage_id) and row.to_symptom in probs:
-                edges[row.from_symptom][row.to_symptom] = (
-                    edges[row.from_symptom].get(row.to_symptom, 0.0) + row.weight
+        for edge in model.symptom_transitions:
+            if edge.stage in (None, stage_id) and edge.to_symptom in probs:
+                edges[edge.from_symptom][edge.to_symptom] = (
+                    edges[edge.from_symptom].get(edge.to_symptom, 0.0) + edge.weight
                 )
         for sym in sorted(model.symptoms, key=lambda s: s.id):
-            s = ("Symptom", sym.id)
+            s = (Node.SYMPTOM, sym.id)
             out = edges.get(sym.id, {})
             rels.append(
-                Rel.between(
-                    "TRANSITIONS_TO",
+                GraphRel.between(
+                    Rel.TRANSITIONS_TO,
                     s,
                     s,
                     key=stage_id,
@@ -242,10 +259,10 @@ def _symptom_dynamics(model: DiseaseModel, rels: list[Rel]) -> None:
             total = _fsum_ordered([out[k] for k in sorted(out)])
             for target in sorted(out):
                 rels.append(
-                    Rel.between(
-                        "TRANSITIONS_TO",
+                    GraphRel.between(
+                        Rel.TRANSITIONS_TO,
                         s,
-                        ("Symptom", target),
+                        (Node.SYMPTOM, target),
                         key=stage_id,
                         stage=stage_id,
                         kind="evolve",
@@ -253,90 +270,100 @@ def _symptom_dynamics(model: DiseaseModel, rels: list[Rel]) -> None:
                     )
                 )
             rels.append(
-                Rel.between("RESAMPLES", s, ("Stage", stage_id), probability=1.0 - persist - mass)
+                GraphRel.between(
+                    Rel.RESAMPLES, s, (Node.STAGE, stage_id), probability=1.0 - persist - mass
+                )
             )
 
 
-def _personas(model: DiseaseModel, nodes: list[Node], rels: list[Rel]) -> None:
+def _personas(model: DiseaseModel, nodes: list[GraphNode], rels: list[GraphRel]) -> None:
     seen: set[str] = set()
-    for row in model.persona_marginals:
-        demo = f"{row.attribute}={row.category}"
+    for marginal in model.persona_marginals:
+        demo = f"{marginal.attribute}={marginal.category}"
         if demo not in seen:
             seen.add(demo)
             nodes.append(
-                Node(
-                    label="Demographic",
+                GraphNode(
+                    label=Node.DEMOGRAPHIC,
                     id=demo,
-                    props={"attribute": row.attribute, "category": row.category},
+                    props={"attribute": marginal.attribute, "category": marginal.category},
                 )
             )
         rels.append(
-            Rel.between(
-                "HAS_CATEGORY",
-                ("Population", row.population),
-                ("Demographic", demo),
-                probability=row.probability,
-                source=row.source,
+            GraphRel.between(
+                Rel.HAS_CATEGORY,
+                (Node.POPULATION, marginal.population),
+                (Node.DEMOGRAPHIC, demo),
+                probability=marginal.probability,
+                source=marginal.source,
             )
         )
-    for row in model.risk_factor_prevalence:
+    for prev in model.risk_factor_prevalence:
         cond = (
-            "*" if row.condition is None else f"{row.condition.attribute}={row.condition.category}"
+            "*"
+            if prev.condition is None
+            else f"{prev.condition.attribute}={prev.condition.category}"
         )
         rels.append(
-            Rel.between(
-                "PREVALENT_IN",
-                ("RiskFactor", row.risk_factor),
-                ("Population", row.population),
+            GraphRel.between(
+                Rel.PREVALENT_IN,
+                (Node.RISK_FACTOR, prev.risk_factor),
+                (Node.POPULATION, prev.population),
                 key=cond,
                 condition=cond,
-                prevalence=row.prevalence,
-                source=row.source,
+                prevalence=prev.prevalence,
+                source=prev.source,
             )
         )
-    for row in model.risk_modifiers:
-        stage = row.stage or "*"
-        key = f"{row.target_kind}:{row.target}:{stage}"
+    for mod in model.risk_modifiers:
+        stage = mod.stage or "*"
+        key = f"{mod.target_kind}:{mod.target}:{stage}"
         common = {
-            "target_kind": row.target_kind,
+            "target_kind": mod.target_kind,
             "stage": stage,
-            "multiplier": row.multiplier,
-            "source": row.source,
+            "multiplier": mod.multiplier,
+            "source": mod.source,
         }
-        if row.target_kind == "stage_transition":
-            a, _, b = row.target.partition(">")
+        if mod.target_kind == "stage_transition":
+            a, _, b = mod.target.partition(">")
             rels.append(
-                Rel.between(
-                    "MODIFIES",
-                    ("RiskFactor", row.risk_factor),
-                    ("Stage", b),
+                GraphRel.between(
+                    Rel.MODIFIES,
+                    (Node.RISK_FACTOR, mod.risk_factor),
+                    (Node.STAGE, b),
                     key=key,
                     from_stage=a,
                     **common,
                 )
             )
         else:
-            label = "LexiconDomain" if row.target_kind == "domain" else "Symptom"
+            label = Node.LEXICON_DOMAIN if mod.target_kind == "domain" else Node.SYMPTOM
             rels.append(
-                Rel.between(
-                    "MODIFIES",
-                    ("RiskFactor", row.risk_factor),
-                    (label, row.target),
+                GraphRel.between(
+                    Rel.MODIFIES,
+                    (Node.RISK_FACTOR, mod.risk_factor),
+                    (label, mod.target),
                     key=key,
                     **common,
                 )
             )
 
 
-def _reporters(model: DiseaseModel, nodes: list[Node], rels: list[Rel]) -> None:
+def _reporters(model: DiseaseModel, nodes: list[GraphNode], rels: list[GraphRel]) -> None:
     """Reporter nodes, and ``REPORTED_BY`` shares per stage and note type (a ``*`` row of
     reporter_rates.csv stands for every note type without rows of its own)."""
     for rep in model.reporters:
         nodes.append(
-            Node(label="Reporter", id=rep.id, props=rep.model_dump(exclude={"id", "label_for"}))
+            GraphNode(
+                label=Node.REPORTER, id=rep.id, props=rep.model_dump(exclude={"id", "label_for"})
+            )
         )
         if rep.label_for is not None:
-            rels.append(Rel.between("REPORT_LABEL", ("Reporter", rep.id), ("Label", rep.label_for)))
+            rels.append(
+                GraphRel.between(
+                    Rel.REPORT_LABEL, (Node.REPORTER, rep.id), (Node.LABEL, rep.label_for)
+                )
+            )
     specific = {(r.stage, r.note_type) for r in model.reporter_rates if r.note_type is not None}
     for row in model.reporter_rates:
         targets = (
@@ -346,10 +373,10 @@ def _reporters(model: DiseaseModel, nodes: list[Node], rels: list[Rel]) -> None:
         )
         for note_type in sorted(targets):
             rels.append(
-                Rel.between(
-                    "REPORTED_BY",
-                    ("Stage", row.stage),
-                    ("Reporter", row.reporter),
+                GraphRel.between(
+                    Rel.REPORTED_BY,
+                    (Node.STAGE, row.stage),
+                    (Node.REPORTER, row.reporter),
                     key=note_type,
                     note_type=note_type,
                     probability=row.probability,
@@ -358,11 +385,11 @@ def _reporters(model: DiseaseModel, nodes: list[Node], rels: list[Rel]) -> None:
             )
 
 
-def _instruments(model: DiseaseModel, nodes: list[Node], rels: list[Rel]) -> None:
+def _instruments(model: DiseaseModel, nodes: list[GraphNode], rels: list[GraphRel]) -> None:
     for row in model.screening_instruments:
         nodes.append(
-            Node(
-                label="Instrument",
+            GraphNode(
+                label=Node.INSTRUMENT,
                 id=row.instrument,
                 props={
                     "names": list(row.names),
@@ -372,13 +399,17 @@ def _instruments(model: DiseaseModel, nodes: list[Node], rels: list[Rel]) -> Non
                 },
             )
         )
-        rels.append(Rel.between("CITES", ("Instrument", row.instrument), ("Source", row.source)))
+        rels.append(
+            GraphRel.between(
+                Rel.CITES, (Node.INSTRUMENT, row.instrument), (Node.SOURCE, row.source)
+            )
+        )
 
 
 def disease_graph(model: DiseaseModel) -> GraphData:
     """Build the full graph of one disease (without personas)."""
-    nodes: list[Node] = []
-    rels: list[Rel] = []
+    nodes: list[GraphNode] = []
+    rels: list[GraphRel] = []
     _vocabulary(model, nodes, rels)
     _timeline(model, nodes, rels)
     _symptom_dynamics(model, rels)

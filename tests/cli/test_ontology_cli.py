@@ -8,7 +8,7 @@ import pytest
 
 from dualalign.ontology import load_disease
 from tests.conftest import ALZ, TEMPLATE
-from tests.ontology.breakers import CASES
+from tests.ontology.breakers import CASES, set_cell
 
 
 def _one_clean_error_line(result) -> str:
@@ -94,7 +94,27 @@ def test_add_invalid_registers_nothing(run_cli, _isolated_home, alz_copy):
     CASES["transitions_do_not_sum"][0](alz_copy)
     result = run_cli("ontology", "add", str(alz_copy))
     assert result.returncode == 1
-    assert "nothing was registered" in result.stderr
-    assert "Traceback" not in result.stderr
+    assert "nothing was registered" in _one_clean_error_line(result)
     root = _isolated_home / "ontologies"
     assert not root.exists() or list(root.iterdir()) == []
+
+
+def test_validate_lists_every_problem_on_stdout_and_errs_in_one_line(run_cli, alz_copy):
+    first = set_cell(alz_copy, "mention_density.csv", 0, "mean_mentions", "lots")
+    second = set_cell(alz_copy, "mention_density.csv", 1, "mean_mentions", "1e15")
+    result = run_cli("ontology", "validate", str(alz_copy))
+    line = _one_clean_error_line(result)
+    assert f"mention_density.csv:{first}:" in line and "(+1 more, listed above)" in line
+    listed = result.stdout.splitlines()
+    assert len(listed) == 2
+    assert f"mention_density.csv:{second}:" in listed[1] and "in [0, 50]" in listed[1]
+
+
+def test_add_refuses_to_shadow_a_bundled_disease(run_cli, _isolated_home, alz_copy):
+    line = _one_clean_error_line(run_cli("ontology", "add", str(alz_copy)))
+    assert "'alzheimers' is bundled" in line and "--replace" in line
+    assert not (_isolated_home / "ontologies").exists()
+    assert run_cli("ontology", "add", "--replace", str(alz_copy)).returncode == 0
+    assert (_isolated_home / "ontologies" / "alzheimers" / "disease.ttl").is_file()
+    listed = run_cli("ontology", "list").stdout
+    assert re.search(r"alzheimers\s+│\s+user", listed), listed

@@ -105,6 +105,50 @@ def _negative_duration(folder: Path) -> None:
     path.write_text(new, encoding="utf-8")
 
 
+def _set_turtle_number(folder: Path, prop: str, value: str) -> None:
+    path = folder / "disease.ttl"
+    text = path.read_text(encoding="utf-8")
+    new, n = re.subn(rf"({re.escape(prop)}\s+)([0-9.]+)", rf"\g<1>{value}", text, count=1)
+    assert n == 1
+    path.write_text(new, encoding="utf-8")
+
+
+def _edit_line(
+    folder: Path, file: str, pick: Callable[[str], bool], edit: Callable[[str], str]
+) -> int:
+    """Edit the first physical line ``pick`` accepts; return its line number."""
+    path = folder / file
+    lines = path.read_text(encoding="utf-8").split("\n")
+    number = next(i for i, line in enumerate(lines) if i > 0 and pick(line))
+    lines[number] = edit(lines[number])
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return number + 1
+
+
+def _unclosed_note(folder: Path) -> int:
+    """Drop the closing quote of a quoted note followed by a row without quotes: a lenient CSV
+    reader reads that whole next row into the note, and the row is silently lost."""
+    path = folder / "symptom_prevalence.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    i = next(
+        i for i in range(1, len(lines) - 1) if lines[i].endswith('"') and '"' not in lines[i + 1]
+    )
+    lines[i] = lines[i][:-1]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return i + 1
+
+
+def truncate_in_string(folder: Path, file: str = "symptoms.ttl") -> int:
+    """Cut the file a few characters into a quoted string (a copy that stopped half-way);
+    return the line the cut is on."""
+    path = folder / file
+    lines = path.read_text(encoding="utf-8").split("\n")
+    i = next(i for i in range(len(lines) // 3, len(lines)) if '"' in lines[i])
+    cut = lines[i][: lines[i].index('"') + 4]
+    path.write_text("\n".join([*lines[:i], cut]), encoding="utf-8")
+    return i + 1
+
+
 def _missing_column(folder: Path) -> None:
     header, rows = read_rows(folder / "mention_density.csv")
     keep = [h for h in header if h != "source"]
@@ -122,6 +166,22 @@ def _bad_condition(folder: Path) -> None:
     header, rows = read_rows(folder / "risk_factor_prevalence.csv")
     rows.append({**rows[0], "condition": "sex=unknown_sex"})
     write_rows(folder / "risk_factor_prevalence.csv", header, rows)
+
+
+def set_parameter(folder: Path, name: str, value: str) -> int:
+    """Set (or add) one row of parameters.csv; return its line number."""
+    header, rows = read_rows(folder / "parameters.csv")
+    for i, row in enumerate(rows):
+        if row["name"] == name:
+            return set_cell(folder, "parameters.csv", i, "value", value)
+    rows.append({**rows[0], "name": name, "value": value})
+    write_rows(folder / "parameters.csv", header, rows)
+    return len(rows) + 1
+
+
+def _drop_parameter(folder: Path, name: str) -> None:
+    header, rows = read_rows(folder / "parameters.csv")
+    write_rows(folder / "parameters.csv", header, [r for r in rows if r["name"] != name])
 
 
 def _dup_row(folder: Path) -> None:
@@ -180,11 +240,11 @@ CASES: dict[str, tuple[Breaker, tuple[str, ...]]] = {
     ),
     "probability_above_one": (
         lambda f: set_cell(f, "stage_transitions.csv", 0, "probability", "1.5"),
-        ("stage_transitions.csv:2", "probability", "less than or equal"),
+        ("stage_transitions.csv:2", "probability", "must be in [0, 1]", "got '1.5'"),
     ),
     "negative_probability": (
         lambda f: set_cell(f, "persona_marginals.csv", 0, "probability", "-0.1"),
-        ("persona_marginals.csv:2", "greater than or equal"),
+        ("persona_marginals.csv:2", "must be in [0, 1]"),
     ),
     "not_a_number": (
         lambda f: set_cell(f, "mention_density.csv", 0, "mean_mentions", "lots"),
@@ -224,6 +284,108 @@ CASES: dict[str, tuple[Breaker, tuple[str, ...]]] = {
             "period,mean_mentions,source\n-10,2.7,caf\xe9\n".encode("latin-1")
         ),
         ("mention_density.csv", "not UTF-8"),
+    ),
+    # plausible ranges (docs/ontology-format.md): absurd values fail at validate time
+    "visits_per_year_absurd": (
+        lambda f: set_cell(f, "note_type_rates.csv", 0, "visits_per_year", "1e308"),
+        ("note_type_rates.csv:2", "visits_per_year", "in [0, 52]", "1e308"),
+    ),
+    "mean_mentions_absurd": (
+        lambda f: set_cell(f, "mention_density.csv", 0, "mean_mentions", "1e15"),
+        ("mention_density.csv:2", "mean_mentions", "in [0, 50]"),
+    ),
+    "onset_months_nan": (
+        lambda f: set_cell(f, "symptom_onset.csv", 0, "onset_months", "nan"),
+        ("symptom_onset.csv:2", "onset_months", "in [-360, 360]", "'nan'"),
+    ),
+    "onset_months_inf": (
+        lambda f: set_cell(f, "symptom_onset.csv", 0, "onset_months", "-inf"),
+        ("symptom_onset.csv:2", "onset_months", "in [-360, 360]"),
+    ),
+    "modifier_multiplier_negative": (
+        lambda f: set_cell(f, "risk_modifiers.csv", 0, "multiplier", "-2"),
+        ("risk_modifiers.csv:2", "multiplier", "in (0, 20]"),
+    ),
+    "transition_weight_absurd": (
+        lambda f: set_cell(f, "symptom_transitions.csv", 0, "weight", "1e9"),
+        ("symptom_transitions.csv:2", "weight", "in (0, 100]"),
+    ),
+    "period_absurd": (
+        lambda f: set_cell(f, "mention_density.csv", 0, "period", "-1000"),
+        ("mention_density.csv:2", "period", "whole number in [-30, 30]"),
+    ),
+    "years_before_absurd": (
+        lambda f: set_parameter(f, "years_before", "1e8"),
+        ("parameters.csv:5", "years_before must be a whole number in [0, 30]"),
+    ),
+    "years_before_past_periods": (
+        lambda f: set_parameter(f, "years_before", "12"),
+        ("parameters.csv:5", "years_before 12 reaches past the first period (-10)", "at most 10"),
+    ),
+    "density_multiplier_negative": (
+        lambda f: set_parameter(f, "density_multiplier", "-1"),
+        ("parameters.csv:2", "density_multiplier must be in (0, 20]"),
+    ),
+    "persistence_nan": (
+        lambda f: set_parameter(f, "symptom_persistence", "NaN"),
+        ("parameters.csv:3", "value", "finite number"),
+    ),
+    "persistence_plus_evolution_above_one": (
+        lambda f: set_parameter(f, "symptom_persistence", "0.9"),
+        ("parameters.csv:4", "is more than 1"),
+    ),
+    "unknown_parameter": (
+        lambda f: set_parameter(f, "years_befor", "10"),
+        ("parameters.csv:8", "unknown parameter 'years_befor'", "years_before"),
+    ),
+    "required_parameter_missing": (
+        lambda f: _drop_parameter(f, "symptom_evolution"),
+        ("parameters.csv", "required parameter 'symptom_evolution' is missing"),
+    ),
+    "stage_duration_absurd": (
+        lambda f: _set_turtle_number(f, "da:meanDurationMonths", "1e9"),
+        ("disease.ttl", "mean_duration_months", "in [0, 600]"),
+    ),
+    # CSV syntax: one row per physical line, so a stray quote cannot hide a row
+    "unterminated_quote_swallows_next_row": (
+        _unclosed_note,
+        ("symptom_prevalence.csv:3", "unterminated quote", 'close the quote with "'),
+    ),
+    "unterminated_quote_last_row": (
+        lambda f: _edit_line(
+            f, "mention_density.csv", lambda s: s.startswith("2,"), lambda s: s.replace(",a", ',"a')
+        ),
+        ("mention_density.csv:14", "unterminated quote"),
+    ),
+    "text_after_closing_quote": (
+        lambda f: _edit_line(
+            f, "stage_transitions.csv", lambda s: True, lambda s: '"prodromal_scd"x' + s[13:]
+        ),
+        ("stage_transitions.csv:2", "text after the closing quote"),
+    ),
+    "repeated_column": (
+        lambda f: (f / "mention_density.csv").write_text(
+            "period,mean_mentions,source,source\n-10,2.7,dualalign_2025,dualalign_2025\n"
+        ),
+        ("mention_density.csv:1", "repeated column(s) source"),
+    ),
+    # RDF files: the root cause once, with its line
+    "truncated_turtle": (truncate_in_string, ("symptoms.ttl:", "quoted string is not closed")),
+    "empty_symptoms_ttl": (
+        lambda f: (f / "symptoms.ttl").write_text(""),
+        ("symptoms.ttl", "no symptoms are defined"),
+    ),
+    "empty_disease_ttl": (
+        lambda f: (f / "disease.ttl").write_text(""),
+        ("disease.ttl", "no disease is defined"),
+    ),
+    "binary_turtle": (
+        lambda f: (f / "symptoms.ttl").write_bytes(bytes(range(256)) * 4),
+        ("symptoms.ttl", "not UTF-8"),
+    ),
+    "nul_bytes_in_turtle": (
+        lambda f: (f / "disease.ttl").write_text("\x00\x01\x02 ttl?\n"),
+        ("disease.ttl:1", "cannot parse as turtle"),
     ),
     "empty_csv": (
         lambda f: (f / "symptom_onset.csv").write_text(""),

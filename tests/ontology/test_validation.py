@@ -6,7 +6,7 @@ import pytest
 
 from dualalign.errors import OntologyNotFoundError, OntologyValidationError
 from dualalign.ontology import check_folder, load_disease
-from tests.ontology.breakers import CASES
+from tests.ontology.breakers import CASES, truncate_in_string
 
 
 def test_bundled_alzheimers_is_valid(alz_copy):
@@ -35,6 +35,20 @@ def test_turtle_error_names_the_line(alz_copy):
     (alz_copy / "symptoms.ttl").write_text(text + "ad:oops a da:Symptom ;; ] .\n")
     [problem] = check_folder(alz_copy)
     assert problem.line == bad_line
+
+
+def test_truncated_turtle_names_the_line_of_the_open_string(alz_copy):
+    line = truncate_in_string(alz_copy)
+    [problem] = check_folder(alz_copy)
+    assert problem.line == line, str(problem)
+
+
+def test_empty_lexicon_is_one_problem_not_a_cascade(alz_copy):
+    (alz_copy / "symptoms.ttl").write_text("@prefix da: <https://w3id.org/dualalign/schema#> .\n")
+    assert [str(p) for p in check_folder(alz_copy)] == [
+        "symptoms.ttl: no symptoms are defined (no da:Symptom entity found); "
+        "fix: define the symptom lexicon (see ontologies/_template/symptoms.ttl)"
+    ]
 
 
 def test_missing_folder_is_not_found(tmp_path):
