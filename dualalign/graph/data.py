@@ -13,6 +13,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from dualalign.graph.schema import GRAPH_FORMAT, GRAPH_VERSION
+
 __all__ = ["GraphData", "Node", "PropValue", "Rel", "clean_props"]
 
 PropValue = str | int | float | bool | list[str] | list[int] | list[float]
@@ -88,8 +90,8 @@ class GraphData(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    format: str = "dualalign-graph"
-    version: int = 1
+    format: str = GRAPH_FORMAT
+    version: int = GRAPH_VERSION
     disease: str
     nodes: tuple[Node, ...]
     rels: tuple[Rel, ...]

@@ -15,6 +15,7 @@ from dualalign.graph.memory_queries import MEMORY_QUERIES
 from dualalign.graph.named_queries import NamedQuery
 from dualalign.graph.portable import read_graph_file, write_graph_file
 from dualalign.graph.store import PRESERVED_LABELS, GraphStats, LoadReport
+from dualalign.graph.validate import check_graph
 
 __all__ = ["MemoryGraphStore"]
 
@@ -52,6 +53,7 @@ class MemoryGraphStore:
     def load(self, graph: GraphData, *, replace: bool = False) -> LoadReport:
         """Hold exactly ``graph`` plus the personas already stored for the same disease."""
         start = time.perf_counter()
+        check_graph(graph, f"graph '{graph.disease}'")
         kept_nodes: list[Node] = []
         kept_rels: list[Rel] = []
         removed = 0

@@ -19,6 +19,7 @@ from dualalign.graph import queries as q
 from dualalign.graph.data import GraphData, Node, Rel
 from dualalign.graph.named_queries import NamedQuery
 from dualalign.graph.store import GraphStats, LoadReport
+from dualalign.graph.validate import check_graph
 
 __all__ = ["Neo4jGraphStore", "Neo4jSettings"]
 
@@ -162,6 +163,7 @@ class Neo4jGraphStore:
     def load(self, graph: GraphData, *, replace: bool = False) -> LoadReport:
         """MERGE every node and relationship, then delete what the new graph no longer has."""
         start = time.perf_counter()
+        check_graph(graph, f"graph '{graph.disease}'")
         with self._errors("loading the graph"):
             for statement in q.CONSTRAINTS:
                 self._driver.execute_query(statement, database_=self.database)

@@ -7,7 +7,24 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["NODE_LABELS", "REL_TYPES", "Node", "Rel", "RelSpec"]
+__all__ = [
+    "GRAPH_FORMAT",
+    "GRAPH_VERSION",
+    "NODE_LABELS",
+    "NODE_PROPS",
+    "REL_TYPES",
+    "SUPPORTED_VERSIONS",
+    "Node",
+    "Rel",
+    "RelSpec",
+]
+
+#: What the ``format`` field of a graph file says.
+GRAPH_FORMAT = "dualalign-graph"
+#: The graph file format version this dualalign writes.
+GRAPH_VERSION = 1
+#: Graph file format versions this dualalign reads.
+SUPPORTED_VERSIONS: tuple[int, ...] = (GRAPH_VERSION,)
 
 
 class Node(StrEnum):
@@ -79,13 +96,37 @@ NODE_LABELS: dict[str, str] = {
 }
 
 
+#: Properties every node of a label must carry: those the walk, the persona sampler and the
+#: named queries read. Other labels need only their ``id``.
+NODE_PROPS: dict[str, tuple[str, ...]] = {
+    Node.STAGE: ("order",),
+    Node.PERIOD: ("offset", "mean_mentions"),
+    Node.REPORTER: ("order",),
+    Node.DEMOGRAPHIC: ("attribute", "category"),
+}
+
+
 class RelSpec:
-    """A relationship type: endpoint labels, what it means, and its probability property."""
+    """A relationship type: endpoint labels (``*``: any), what it means, its probability
+    property, and any other properties every relationship of the type must carry."""
 
-    __slots__ = ("dst", "meaning", "probability", "src")
+    __slots__ = ("dst", "extra", "meaning", "probability", "src")
 
-    def __init__(self, src: str, dst: str, meaning: str, probability: str | None = None) -> None:
+    def __init__(
+        self,
+        src: str,
+        dst: str,
+        meaning: str,
+        probability: str | None = None,
+        extra: tuple[str, ...] = (),
+    ) -> None:
         self.src, self.dst, self.meaning, self.probability = src, dst, meaning, probability
+        self.extra = extra
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        """Properties every relationship of this type must carry."""
+        return ((self.probability,) if self.probability else ()) + self.extra
 
 
 REL_TYPES: dict[str, RelSpec] = {
@@ -93,7 +134,11 @@ REL_TYPES: dict[str, RelSpec] = {
     "NEXT": RelSpec("Period", "Period", "the following year"),
     "IN_STAGE": RelSpec("Period", "Stage", "P(stage | year)", "probability"),
     "HAS_NOTE_TYPE": RelSpec(
-        "Period", "NoteType", "visits per year and share of notes", "probability"
+        "Period",
+        "NoteType",
+        "visits per year and share of notes",
+        "probability",
+        ("visits_per_year",),
     ),
     "DOMAIN_SHARE": RelSpec("Stage", "LexiconDomain", "share of mentions by domain", "probability"),
     "EMITS": RelSpec("Stage", "Symptom", "P(symptom) for a freshly drawn mention", "probability"),
@@ -105,6 +150,7 @@ REL_TYPES: dict[str, RelSpec] = {
         "Symptom",
         "per stage: symptom persists (self) or evolves into another",
         "probability",
+        ("stage",),
     ),
     "RESAMPLES": RelSpec(
         "Symptom",
@@ -118,17 +164,28 @@ REL_TYPES: dict[str, RelSpec] = {
     "ONSET_IN": RelSpec("Symptom", "Stage", "earliest stage the term is usually documented"),
     "IN_GROUP": RelSpec("RiskFactor", "RiskFactorGroup", "group of a risk factor"),
     "PREVALENT_IN": RelSpec(
-        "RiskFactor", "Population", "prevalence, optionally within attribute=category", "prevalence"
+        "RiskFactor",
+        "Population",
+        "prevalence, optionally within attribute=category",
+        "prevalence",
+        ("condition",),
     ),
     "HAS_CATEGORY": RelSpec(
         "Population", "Demographic", "P(category) of an attribute", "probability"
     ),
     "MODIFIES": RelSpec(
-        "RiskFactor", "*", "multiplier on a domain share, symptom weight or stage transition"
+        "RiskFactor",
+        "*",
+        "multiplier on a domain share, symptom weight or stage transition",
+        extra=("multiplier", "stage", "target_kind"),
     ),
     "CITES": RelSpec("*", "Source", "the source behind a node's numbers"),
     "REPORTED_BY": RelSpec(
-        "Stage", "Reporter", "P(reporter | stage, note_type) of a symptom mention", "probability"
+        "Stage",
+        "Reporter",
+        "P(reporter | stage, note_type) of a symptom mention",
+        "probability",
+        ("note_type",),
     ),
     "REPORT_LABEL": RelSpec("Reporter", "Label", "label a mention reported this way takes"),
     "IN_POPULATION": RelSpec("Persona", "Population", "population a persona was sampled for"),

@@ -105,3 +105,32 @@ def test_export_memory_import_neo4j_same_graph(run_cli, tmp_path, neo4j_store, a
         "json",
     )
     assert json.loads(memory_rows.stdout) == json.loads(neo4j_rows.stdout) != []
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (lambda g: g.update(version=999), "format version 999 is not supported"),
+        (
+            lambda g: g.update(nodes=[n for n in g["nodes"] if n["label"] != "Symptom"]),
+            "points to missing node Symptom:",
+        ),
+    ],
+    ids=["version-999", "missing-endpoints"],
+)
+def test_import_of_a_broken_graph_keeps_the_stored_one(
+    run_cli, tmp_path, _isolated_home, edit, expected
+):
+    assert run_cli("graph", "load").returncode == 0
+    stored = _isolated_home / "graph" / "graph.json"
+    before = stored.read_bytes()
+    good = tmp_path / "good.json"
+    assert run_cli("graph", "export", str(good)).returncode == 0
+    graph = json.loads(good.read_text())
+    edit(graph)
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(graph))
+    assert expected in _one_clean_error_line(run_cli("graph", "import", str(bad)))
+    assert stored.read_bytes() == before
+    walked = run_cli("walk", "--patients", "2", "--out", str(tmp_path / "t.jsonl"))
+    assert walked.returncode == 0, walked.stderr
