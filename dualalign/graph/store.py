@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
+from dualalign.graph import schema
 from dualalign.graph.data import GraphData, Node, Rel
 from dualalign.graph.named_queries import NamedQuery
 
@@ -15,7 +16,7 @@ __all__ = ["PRESERVED_LABELS", "GraphStats", "GraphStore", "LoadReport", "Progre
 Progress = Callable[[int], None]
 
 #: Labels a disease (re)load leaves alone: they are written by later steps, not by the KB.
-PRESERVED_LABELS: tuple[str, ...] = ("Persona",)
+PRESERVED_LABELS: tuple[str, ...] = (schema.Node.PERSONA,)
 
 
 @dataclass(frozen=True)
