@@ -48,7 +48,8 @@ def _entries(root: Path, origin: str) -> list[CatalogEntry]:
 def list_diseases() -> list[CatalogEntry]:
     """Every known disease; a user registration shadows a bundled one of the same name."""
     found = {e.name: e for e in _entries(bundled_path("ontologies"), "bundled")}
-    found.update({e.name: e for e in _entries(user_root(), "user")})
+    # read without creating: a lookup (even a failed one) must leave the data home as it was
+    found.update({e.name: e for e in _entries(data_home() / "ontologies", "user")})
     return [found[name] for name in sorted(found)]
 
 
