@@ -1,7 +1,7 @@
 // Purpose: Most likely next mention after a symptom, visit to visit: it persists, evolves along a curated edge, or is re-drawn from the stage's mention mix. P(b | a, stage) = TRANSITIONS_TO + RESAMPLES * EMITS.
 // :param symptom => "short_term_memory_loss" (required)
 // :param stage => null
-// :param limit => 10
+// :param limit => 10 (range 1..1000)
 MATCH (a:Symptom {id: $symptom})-[r:RESAMPLES]->(s:Stage)
 WHERE $stage IS NULL OR s.id = $stage
 CALL (a, s) {

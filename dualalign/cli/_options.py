@@ -5,6 +5,7 @@
 
 import functools
 import inspect
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,9 +15,10 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
+from dualalign.errors import ConfigError
 from dualalign.graph import GraphStore, open_store
 
-__all__ = ["StoreKind", "StoreOptions", "with_store"]
+__all__ = ["StoreKind", "StoreOptions", "check_output_file", "with_store"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -103,3 +105,40 @@ def with_store(func: F) -> F:
         "return": sig.return_annotation,
     }
     return wrapper  # type: ignore[return-value]
+
+
+def _nearest_folder(path: Path) -> Path:
+    """The closest existing ancestor of ``path`` (what an atomic write creates its folders in)."""
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return folder
+
+
+def check_output_file(path: Path, name: str, example: str) -> None:
+    """Refuse an output file that cannot be written, before any work is done.
+
+    ``name`` is how the command line calls it (``--out``); ``example`` a file name to suggest.
+
+    Raises:
+        ConfigError: ``path`` is a folder or not a regular file, or its folder cannot be written.
+    """
+    if path.is_dir():
+        raise ConfigError(f"{name} {path} is a folder; give a file name such as {path / example}")
+    if path.exists() and not path.is_file():
+        raise ConfigError(
+            f"{name} {path} is not a regular file; give a file name such as {example}"
+        )
+    folder = _nearest_folder(path.absolute())
+    if not folder.is_dir():
+        raise ConfigError(
+            f"{name} {path}: {folder} is a file, not a folder; choose a path inside a folder"
+        )
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        raise ConfigError(
+            f"{name} {path}: cannot write in {folder} ({exc.strerror or exc}); "
+            "choose a writable folder"
+        ) from exc

@@ -10,7 +10,9 @@ import typer
 from rich.table import Table
 
 from dualalign.cli._app import console
-from dualalign.cli._options import StoreOptions, with_store
+from dualalign.cli._options import StoreOptions, check_output_file, with_store
+from dualalign.cli._progress import Quiet, progress_bar
+from dualalign.graph.data import GraphData
 from dualalign.graph.portable import read_graph_file, write_graph_file
 from dualalign.graph.store import LoadReport
 from dualalign.ontology import load_disease, resolve_disease
@@ -21,6 +23,15 @@ __all__ = ["graph_app"]
 graph_app = typer.Typer(
     help="The disease graph: load, stats, export, import.", no_args_is_help=True
 )
+
+
+def _load(store: StoreOptions, graph: GraphData, replace: bool, quiet: bool) -> None:
+    """Load ``graph`` into the chosen store with a progress bar, and report what it did."""
+    total = len(graph.nodes) + len(graph.rels)
+    with store.open() as target:
+        with progress_bar("loading", total, quiet=quiet, unit="items") as bar:
+            report = target.load(graph, replace=replace, on_progress=bar.advance)
+        _report(report, repr(target))
 
 
 def _report(report: LoadReport, where: str) -> None:
@@ -38,11 +49,10 @@ def load_command(
     store: StoreOptions,
     disease: Annotated[str, typer.Option(help="A registered disease or a folder.")] = "alzheimers",
     replace: Annotated[bool, typer.Option(help="Replace a graph of another disease.")] = False,
+    quiet: Quiet = False,
 ) -> None:
     """Build the graph from a disease knowledge base (idempotent: loading twice changes nothing)."""
-    graph = disease_graph(load_disease(resolve_disease(disease)))
-    with store.open() as target:
-        _report(target.load(graph, replace=replace), repr(target))
+    _load(store, disease_graph(load_disease(resolve_disease(disease))), replace, quiet)
 
 
 @graph_app.command("stats")
@@ -70,6 +80,7 @@ def export_command(
     out: Annotated[Path, typer.Argument(help="Output file (.json, or .json.gz to compress).")],
 ) -> None:
     """Write the stored graph to a portable JSON file (atomic: never half-written)."""
+    check_output_file(out, "output file", "graph.json.gz")
     with store.open() as source:
         data = source.export()
     write_graph_file(data, out)
@@ -86,8 +97,8 @@ def import_command(
     store: StoreOptions,
     file: Annotated[Path, typer.Argument(help="A file written by `dualalign graph export`.")],
     replace: Annotated[bool, typer.Option(help="Replace a graph of another disease.")] = False,
+    quiet: Quiet = False,
 ) -> None:
-    """Load a graph exported from any store (e.g. memory -> neo4j)."""
-    data = read_graph_file(file)
-    with store.open() as target:
-        _report(target.load(data, replace=replace), repr(target))
+    """Load a graph exported from any store (e.g. memory -> neo4j); a file that breaks the
+    graph model is refused before anything is replaced."""
+    _load(store, read_graph_file(file), replace, quiet)

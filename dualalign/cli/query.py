@@ -29,7 +29,7 @@ class OutputFormat(StrEnum):
 
 
 def _parse_params(pairs: list[str]) -> dict[str, str]:
-    out = {}
+    out: dict[str, str] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
@@ -84,15 +84,14 @@ def query_command(
     if name is None:
         table = Table("name", "parameters", "purpose", title="Named queries (cypher/)")
         for q in queries.values():
-            params = ", ".join(f"{k}{'*' if k in q.required else ''}" for k in q.defaults)
-            table.add_row(q.name, params, q.purpose)
+            table.add_row(q.name, ", ".join(q.describe(k) for k in q.defaults), q.purpose)
         console.print(table)
-        console.print("* required")
+        console.print("* required; (lo..hi) the accepted range")
         return
     if name not in queries:
         raise ConfigError(f"unknown query '{name}'; available: {', '.join(queries)}")
     query = queries[name]
-    params = coerce_params(query, _parse_params(param or []))
+    values = coerce_params(query, _parse_params(param or []))
     with store.open() as source:
-        rows = source.query(query, params)
+        rows = source.query(query, values)
     _print(rows, fmt, f"{name} ({source.kind})")

@@ -13,7 +13,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-__all__ = ["GraphData", "Node", "PropValue", "Rel", "clean_props"]
+from dualalign.graph.schema import GRAPH_FORMAT, GRAPH_VERSION
+
+__all__ = ["GraphData", "Node", "PropValue", "Rel", "as_float", "clean_props"]
 
 PropValue = str | int | float | bool | list[str] | list[int] | list[float]
 
@@ -27,6 +29,17 @@ def clean_props(props: Mapping[str, Any]) -> dict[str, PropValue]:
             continue
         out[key] = list(value) if isinstance(value, tuple) else value
     return out
+
+
+def as_float(value: PropValue) -> float:
+    """A numeric (or numeric-text) property as a float.
+
+    Raises:
+        TypeError: the property holds a list.
+    """
+    if isinstance(value, list):
+        raise TypeError(f"expected a number, got the list {value!r}")
+    return float(value)
 
 
 class Node(BaseModel):
@@ -88,8 +101,8 @@ class GraphData(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    format: str = "dualalign-graph"
-    version: int = 1
+    format: str = GRAPH_FORMAT
+    version: int = GRAPH_VERSION
     disease: str
     nodes: tuple[Node, ...]
     rels: tuple[Rel, ...]

@@ -12,6 +12,8 @@ from typing import Any
 
 import networkx as nx
 
+from dualalign.graph.schema import Node, Rel
+
 __all__ = ["MEMORY_QUERIES"]
 
 Rows = list[dict[str, Any]]
@@ -48,16 +50,16 @@ def _sort(rows: Rows, key: Callable[[dict[str, Any]], Any]) -> Rows:
 
 
 def top_transitions(g: nx.MultiDiGraph, p: dict[str, Any]) -> Rows:
-    a = ("Symptom", p["symptom"])
+    a = (Node.SYMPTOM, p["symptom"])
     rows = []
-    for s, r in _out(g, a, "RESAMPLES"):
+    for s, r in _out(g, a, Rel.RESAMPLES):
         if p["stage"] is not None and s[1] != p["stage"]:
             continue
-        targets = {b for b, t in _out(g, a, "TRANSITIONS_TO") if t["stage"] == s[1]}
-        targets |= {b for b, _ in _out(g, s, "EMITS")}
+        targets = {b for b, t in _out(g, a, Rel.TRANSITIONS_TO) if t["stage"] == s[1]}
+        targets |= {b for b, _ in _out(g, s, Rel.EMITS)}
         for b in targets:
-            t = _edge(g, a, b, "TRANSITIONS_TO", s[1])
-            e = _edge(g, s, b, "EMITS")
+            t = _edge(g, a, b, Rel.TRANSITIONS_TO, s[1])
+            e = _edge(g, s, b, Rel.EMITS)
             prob = (t["probability"] if t else 0.0) + r["probability"] * (
                 e["probability"] if e else 0.0
             )
@@ -76,7 +78,7 @@ def top_transitions(g: nx.MultiDiGraph, p: dict[str, Any]) -> Rows:
 
 def likely_trajectories(g: nx.MultiDiGraph, p: dict[str, Any]) -> Rows:
     steps, stage = p["steps"], p["stage"]
-    start = ("Symptom", p["symptom"])
+    start = (Node.SYMPTOM, p["symptom"])
     rows: Rows = []
     if start not in g or not 1 <= steps <= 6:
         return rows
@@ -85,7 +87,7 @@ def likely_trajectories(g: nx.MultiDiGraph, p: dict[str, Any]) -> Rows:
         if len(path) - 1 == steps:
             rows.append({"trajectory": list(path), "probability": prob})
             return
-        for dst, t in _out(g, node, "TRANSITIONS_TO"):
+        for dst, t in _out(g, node, Rel.TRANSITIONS_TO):
             edge = (node[1], dst[1])
             if t["stage"] != stage or edge in used:  # Cypher never reuses a relationship
                 continue
@@ -98,8 +100,8 @@ def likely_trajectories(g: nx.MultiDiGraph, p: dict[str, Any]) -> Rows:
 
 def domain_share_by_stage(g: nx.MultiDiGraph, p: dict[str, Any]) -> Rows:
     rows = []
-    for s in _nodes(g, "Stage"):
-        for dom, d in _out(g, s, "DOMAIN_SHARE"):
+    for s in _nodes(g, Node.STAGE):
+        for dom, d in _out(g, s, Rel.DOMAIN_SHARE):
             if p["domain"] is None or dom[1] == p["domain"]:
                 rows.append(
                     {
@@ -114,9 +116,9 @@ def domain_share_by_stage(g: nx.MultiDiGraph, p: dict[str, Any]) -> Rows:
 
 def domain_share_by_period(g: nx.MultiDiGraph, p: dict[str, Any]) -> Rows:
     parts: dict[tuple[int, str], list[tuple[int, float]]] = {}
-    for per in _nodes(g, "Period"):
-        for s, i in _out(g, per, "IN_STAGE"):
-            for dom, d in _out(g, s, "DOMAIN_SHARE"):
+    for per in _nodes(g, Node.PERIOD):
+        for s, i in _out(g, per, Rel.IN_STAGE):
+            for dom, d in _out(g, s, Rel.DOMAIN_SHARE):
                 if p["domain"] is None or dom[1] == p["domain"]:
                     parts.setdefault((g.nodes[per]["offset"], dom[1]), []).append(
                         (g.nodes[s]["order"], i["probability"] * d["probability"])
@@ -131,10 +133,10 @@ def domain_share_by_period(g: nx.MultiDiGraph, p: dict[str, Any]) -> Rows:
 
 
 def symptom_by_stage(g: nx.MultiDiGraph, p: dict[str, Any]) -> Rows:
-    b = ("Symptom", p["symptom"])
+    b = (Node.SYMPTOM, p["symptom"])
     rows = []
-    for s, e in _in(g, b, "EMITS"):
-        pr = _edge(g, s, b, "PREVALENCE")
+    for s, e in _in(g, b, Rel.EMITS):
+        pr = _edge(g, s, b, Rel.PREVALENCE)
         rows.append(
             {
                 "stage": s[1],
@@ -148,11 +150,11 @@ def symptom_by_stage(g: nx.MultiDiGraph, p: dict[str, Any]) -> Rows:
 
 def note_type_mix(g: nx.MultiDiGraph, p: dict[str, Any]) -> Rows:
     rows = []
-    for per in _nodes(g, "Period"):
+    for per in _nodes(g, Node.PERIOD):
         offset = g.nodes[per]["offset"]
         if not p["from_period"] <= offset <= p["to_period"]:
             continue
-        for n, h in _out(g, per, "HAS_NOTE_TYPE"):
+        for n, h in _out(g, per, Rel.HAS_NOTE_TYPE):
             rows.append(
                 {
                     "period": offset,
@@ -166,11 +168,11 @@ def note_type_mix(g: nx.MultiDiGraph, p: dict[str, Any]) -> Rows:
 
 def reporter_mix(g: nx.MultiDiGraph, p: dict[str, Any]) -> Rows:
     rows = []
-    for st in _nodes(g, "Stage"):
-        for rep, r in _out(g, st, "REPORTED_BY"):
+    for st in _nodes(g, Node.STAGE):
+        for rep, r in _out(g, st, Rel.REPORTED_BY):
             if r.get("note_type") != p["note_type"]:
                 continue
-            labels = [lab[1] for lab, _ in _out(g, rep, "REPORT_LABEL")]
+            labels = [lab[1] for lab, _ in _out(g, rep, Rel.REPORT_LABEL)]
             rows.append(
                 {
                     "stage": st[1],
@@ -186,7 +188,7 @@ def reporter_mix(g: nx.MultiDiGraph, p: dict[str, Any]) -> Rows:
 def _modifier_rows(g: nx.MultiDiGraph, m: dict[str, Any], target: Key) -> Rows:
     rows = []
     if m["target_kind"] in ("domain", "symptom"):
-        rel = "DOMAIN_SHARE" if m["target_kind"] == "domain" else "EMITS"
+        rel = Rel.DOMAIN_SHARE if m["target_kind"] == "domain" else Rel.EMITS
         for s, d in _in(g, target, rel):
             if m["stage"] in ("*", s[1]):
                 rows.append(
@@ -197,8 +199,8 @@ def _modifier_rows(g: nx.MultiDiGraph, m: dict[str, Any], target: Key) -> Rows:
                     }
                 )
     else:
-        a = ("Stage", m["from_stage"])
-        t = _edge(g, a, target, "PROGRESSES_TO")
+        a = (Node.STAGE, m["from_stage"])
+        t = _edge(g, a, target, Rel.PROGRESSES_TO)
         if t is not None:
             rows.append(
                 {"stage": a[1], "stage_order": g.nodes[a]["order"], "baseline": t["probability"]}
@@ -207,13 +209,13 @@ def _modifier_rows(g: nx.MultiDiGraph, m: dict[str, Any], target: Key) -> Rows:
 
 
 def risk_factor_effects(g: nx.MultiDiGraph, p: dict[str, Any]) -> Rows:
-    rf = ("RiskFactor", p["risk_factor"])
+    rf = (Node.RISK_FACTOR, p["risk_factor"])
     if rf not in g:
         return []
-    personas = len(_nodes(g, "Persona"))
-    carriers = sum(1 for _ in _in(g, rf, "HAS_RISK_FACTOR"))
+    personas = len(_nodes(g, Node.PERSONA))
+    carriers = sum(1 for _ in _in(g, rf, Rel.HAS_RISK_FACTOR))
     rows = []
-    for target, m in _out(g, rf, "MODIFIES"):
+    for target, m in _out(g, rf, Rel.MODIFIES):
         for row in _modifier_rows(g, m, target):
             base, mult = row["baseline"], m["multiplier"]
             rows.append(
@@ -237,18 +239,18 @@ def risk_factor_effects(g: nx.MultiDiGraph, p: dict[str, Any]) -> Rows:
 
 
 def sequence_probability(g: nx.MultiDiGraph, p: dict[str, Any]) -> Rows:
-    s = ("Stage", p["stage"])
+    s = (Node.STAGE, p["stage"])
     seq = p["symptoms"]
     if s not in g:
         return []
     steps = []
     for i in range(len(seq) - 1):
-        a, b = ("Symptom", seq[i]), ("Symptom", seq[i + 1])
+        a, b = (Node.SYMPTOM, seq[i]), (Node.SYMPTOM, seq[i + 1])
         if a not in g or b not in g:
             continue
-        t = _edge(g, a, b, "TRANSITIONS_TO", p["stage"])
-        r = _edge(g, a, s, "RESAMPLES")
-        e = _edge(g, s, b, "EMITS")
+        t = _edge(g, a, b, Rel.TRANSITIONS_TO, p["stage"])
+        r = _edge(g, a, s, Rel.RESAMPLES)
+        e = _edge(g, s, b, Rel.EMITS)
         prob = (t["probability"] if t else 0.0) + (r["probability"] if r else 0.0) * (
             e["probability"] if e else 0.0
         )

@@ -14,7 +14,8 @@ from dualalign.graph.data import GraphData, Node, Rel
 from dualalign.graph.memory_queries import MEMORY_QUERIES
 from dualalign.graph.named_queries import NamedQuery
 from dualalign.graph.portable import read_graph_file, write_graph_file
-from dualalign.graph.store import PRESERVED_LABELS, GraphStats, LoadReport
+from dualalign.graph.store import PRESERVED_LABELS, GraphStats, LoadReport, Progress
+from dualalign.graph.validate import check_graph
 
 __all__ = ["MemoryGraphStore"]
 
@@ -49,9 +50,15 @@ class MemoryGraphStore:
         write_graph_file(data, self.path)
         self._data, self._nx = data, None
 
-    def load(self, graph: GraphData, *, replace: bool = False) -> LoadReport:
-        """Hold exactly ``graph`` plus the personas already stored for the same disease."""
+    def load(
+        self, graph: GraphData, *, replace: bool = False, on_progress: Progress | None = None
+    ) -> LoadReport:
+        """Hold exactly ``graph`` plus the personas already stored for the same disease.
+
+        One atomic file write: ``on_progress`` hears of every item at once, when it is done.
+        """
         start = time.perf_counter()
+        check_graph(graph, f"graph '{graph.disease}'")
         kept_nodes: list[Node] = []
         kept_rels: list[Rel] = []
         removed = 0
@@ -70,6 +77,8 @@ class MemoryGraphStore:
             graph.disease, [*graph.nodes, *kept_nodes], [*graph.rels, *kept_rels]
         )
         self._save(merged)
+        if on_progress is not None:
+            on_progress(len(graph.nodes) + len(graph.rels))
         return LoadReport(
             graph.disease,
             len(merged.nodes),

@@ -4,7 +4,9 @@ Each ``cypher/<name>.cypher`` starts with a comment header that Neo4j Browser ig
 
     // Purpose: what the query answers
     // :param symptom => "recent_memory_loss"   (required)
-    // :param limit => 10
+    // :param limit => 10   (range 1..1000)
+
+An integer parameter may document its inclusive range; values outside it are refused.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +23,19 @@ from dualalign.settings import bundled_path
 
 __all__ = ["NamedQuery", "coerce_params", "load_named_queries"]
 
-_PARAM_RE = re.compile(r"^//\s*:param\s+(\w+)\s*=>\s*(.+?)\s*(\(required\))?\s*$")
+_PARAM_RE = re.compile(
+    r"^//\s*:param\s+(\w+)\s*=>\s*(.+?)((?:\s*\((?:required|range\s+-?\d+\.\.-?\d+)\))*)\s*$"
+)
+_RANGE_RE = re.compile(r"\(range\s+(-?\d+)\.\.(-?\d+)\)")
 _PURPOSE_RE = re.compile(r"^//\s*Purpose:\s*(.+)$")
 
 
 @dataclass(frozen=True)
 class NamedQuery:
-    """One exploration query: its Cypher text and declared parameters."""
+    """One exploration query: its Cypher text and declared parameters.
+
+    ``ranges`` holds the documented inclusive range of integer parameters that have one.
+    """
 
     name: str
     purpose: str
@@ -35,6 +43,15 @@ class NamedQuery:
     defaults: dict[str, Any]
     required: tuple[str, ...]
     path: Path
+    ranges: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    def describe(self, param: str) -> str:
+        """``name``, ``name*`` (required) or ``name (lo..hi)``, for listings."""
+        text = param + ("*" if param in self.required else "")
+        if param in self.ranges:
+            lo, hi = self.ranges[param]
+            text += f" ({lo}..{hi})"
+        return text
 
 
 def _parse(path: Path) -> NamedQuery:
@@ -42,17 +59,20 @@ def _parse(path: Path) -> NamedQuery:
     purpose = ""
     defaults: dict[str, Any] = {}
     required: list[str] = []
+    ranges: dict[str, tuple[int, int]] = {}
     for line in text.splitlines():
         if not line.startswith("//"):
             break
         if match := _PURPOSE_RE.match(line):
             purpose = match.group(1).strip()
         elif match := _PARAM_RE.match(line):
-            name, raw, req = match.groups()
+            name, raw, notes = match.groups()
             defaults[name] = json.loads(raw)
-            if req:
+            if "(required)" in notes:
                 required.append(name)
-    return NamedQuery(path.stem, purpose, text, defaults, tuple(required), path)
+            if bounds := _RANGE_RE.search(notes):
+                ranges[name] = (int(bounds.group(1)), int(bounds.group(2)))
+    return NamedQuery(path.stem, purpose, text, defaults, tuple(required), path, ranges)
 
 
 def load_named_queries(folder: Path | None = None) -> dict[str, NamedQuery]:
@@ -103,7 +123,8 @@ def coerce_params(query: NamedQuery, given: Mapping[str, object]) -> dict[str, A
     """Check names, fill defaults and convert text values to the declared types.
 
     Raises:
-        ConfigError: an unknown or missing parameter, or a value of the wrong type.
+        ConfigError: an unknown or missing parameter, a value of the wrong type, or one outside
+            the parameter's documented range.
     """
     unknown = sorted(set(given) - set(query.defaults))
     if unknown:
@@ -115,7 +136,21 @@ def coerce_params(query: NamedQuery, given: Mapping[str, object]) -> dict[str, A
     if missing:
         example = " ".join(f"--param {p}={_example(query.defaults[p])}" for p in missing)
         raise ConfigError(f"query '{query.name}' needs {', '.join(missing)}; e.g. {example}")
-    return {
+    params = {
         name: _coerce(name, given[name], default) if name in given else default
         for name, default in query.defaults.items()
     }
+    for name, value in params.items():
+        _check_range(query, name, value)
+    return params
+
+
+def _check_range(query: NamedQuery, name: str, value: object) -> None:
+    if name not in query.ranges:
+        return
+    lo, hi = query.ranges[name]
+    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+        raise ConfigError(
+            f"query '{query.name}': parameter '{name}' is {value!r}, outside {lo}..{hi}; "
+            f"give a whole number in that range, e.g. --param {name}={query.defaults[name]}"
+        )

@@ -18,7 +18,8 @@ from dualalign.errors import GraphEmptyError, StoreError, StoreUnavailableError
 from dualalign.graph import queries as q
 from dualalign.graph.data import GraphData, Node, Rel
 from dualalign.graph.named_queries import NamedQuery
-from dualalign.graph.store import GraphStats, LoadReport
+from dualalign.graph.store import GraphStats, LoadReport, Progress
+from dualalign.graph.validate import check_graph
 
 __all__ = ["Neo4jGraphStore", "Neo4jSettings"]
 
@@ -127,13 +128,21 @@ class Neo4jGraphStore:
         )
         return [r.data() for r in records]
 
-    def _write(self, cypher: str, rows: list[dict[str, Any]], **params: Any) -> None:
+    def _write(
+        self,
+        cypher: str,
+        rows: list[dict[str, Any]],
+        on_progress: Progress | None = None,
+        **params: Any,
+    ) -> None:
         def work(tx: neo4j.ManagedTransaction, batch: list[dict[str, Any]]) -> None:
             tx.run(cypher, rows=batch, **params).consume()
 
         with self._driver.session(database=self.database) as session:
             for batch in _batches(rows):
                 session.execute_write(work, batch)  # retried on transient errors
+                if on_progress is not None:
+                    on_progress(len(batch))
 
     def _disease(self) -> str:
         found = [r["id"] for r in self._read(q.DISEASES)]
@@ -144,24 +153,40 @@ class Neo4jGraphStore:
             )
         return str(found[0])
 
-    def upsert(self, nodes: Sequence[Node], rels: Sequence[Rel], disease: str, tag: str) -> None:
-        """Batched UNWIND ... MERGE of nodes, then relationships, grouped by label and type."""
+    def upsert(
+        self,
+        nodes: Sequence[Node],
+        rels: Sequence[Rel],
+        disease: str,
+        tag: str,
+        on_progress: Progress | None = None,
+    ) -> None:
+        """Batched UNWIND ... MERGE of nodes, then relationships, grouped by label and type;
+        ``on_progress`` hears the size of each batch written."""
         by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for n in nodes:
             by_label[n.label].append({"id": n.id, "props": n.props})
         for label in sorted(by_label):
-            self._write(q.merge_nodes(label), by_label[label], disease=disease, tag=tag)
+            self._write(
+                q.merge_nodes(label), by_label[label], on_progress, disease=disease, tag=tag
+            )
         by_kind: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
         for r in rels:
             by_kind[(r.type, r.src_label, r.dst_label)].append(
                 {"src": r.src, "dst": r.dst, "key": r.key, "props": r.props}
             )
         for kind in sorted(by_kind):
-            self._write(q.merge_rels(*kind), by_kind[kind], disease=disease, tag=tag)
+            self._write(q.merge_rels(*kind), by_kind[kind], on_progress, disease=disease, tag=tag)
 
-    def load(self, graph: GraphData, *, replace: bool = False) -> LoadReport:
-        """MERGE every node and relationship, then delete what the new graph no longer has."""
+    def load(
+        self, graph: GraphData, *, replace: bool = False, on_progress: Progress | None = None
+    ) -> LoadReport:
+        """MERGE every node and relationship, then delete what the new graph no longer has.
+
+        ``on_progress`` hears the size of each batch written.
+        """
         start = time.perf_counter()
+        check_graph(graph, f"graph '{graph.disease}'")
         with self._errors("loading the graph"):
             for statement in q.CONSTRAINTS:
                 self._driver.execute_query(statement, database_=self.database)
@@ -175,7 +200,7 @@ class Neo4jGraphStore:
                 with self._driver.session(database=self.database) as session:
                     session.run(q.DELETE_OTHER_DISEASES, disease=graph.disease).consume()
             tag = graph.checksum
-            self.upsert(graph.nodes, graph.rels, graph.disease, tag)
+            self.upsert(graph.nodes, graph.rels, graph.disease, tag, on_progress)
             removed = self._read(q.DELETE_STALE_RELS, write=True, disease=graph.disease, tag=tag)[
                 0
             ]["removed"]

@@ -7,7 +7,24 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["NODE_LABELS", "REL_TYPES", "Node", "Rel", "RelSpec"]
+__all__ = [
+    "GRAPH_FORMAT",
+    "GRAPH_VERSION",
+    "NODE_LABELS",
+    "NODE_PROPS",
+    "REL_TYPES",
+    "SUPPORTED_VERSIONS",
+    "Node",
+    "Rel",
+    "RelSpec",
+]
+
+#: What the ``format`` field of a graph file says.
+GRAPH_FORMAT = "dualalign-graph"
+#: The graph file format version this dualalign writes.
+GRAPH_VERSION = 1
+#: Graph file format versions this dualalign reads.
+SUPPORTED_VERSIONS: tuple[int, ...] = (GRAPH_VERSION,)
 
 
 class Node(StrEnum):
@@ -60,77 +77,125 @@ class Rel(StrEnum):
 
 #: Node label -> what it is. Every node has ``id`` (unique per label) and ``disease``.
 NODE_LABELS: dict[str, str] = {
-    "Disease": "the disease the graph describes (format version, checksum of its folder)",
-    "Stage": "ordered disease stage with durations; terminal stages absorb",
-    "Period": "a year relative to diagnosis (offset -10 .. +2) with mean mentions per note",
-    "NoteType": "a kind of clinical note",
-    "LexiconDomain": "a planning domain of the symptom lexicon",
-    "PhenotypeDomain": "a phenotyping domain",
-    "Label": "a sentence-classification label with its definition",
-    "Symptom": "a lexicon term with synonyms, lay phrasings and abbreviations",
-    "Population": "a target population personas are aligned to",
-    "Demographic": "one category of a persona attribute (id attribute=category)",
-    "RiskFactorGroup": "one of the five risk-factor / social-determinant groups",
-    "RiskFactor": "a risk factor or social determinant",
-    "Source": "a citation or a marked assumption that numbers point to",
-    "Persona": "a sampled synthetic patient",
-    "Instrument": "a cognitive screening test with the score from which a result is normal",
-    "Reporter": "who a symptom mention comes from (patient, family or caregiver, clinician)",
+    Node.DISEASE: "the disease the graph describes (format version, checksum of its folder)",
+    Node.STAGE: "ordered disease stage with durations; terminal stages absorb",
+    Node.PERIOD: "a year relative to diagnosis (offset -10 .. +2) with mean mentions per note",
+    Node.NOTE_TYPE: "a kind of clinical note",
+    Node.LEXICON_DOMAIN: "a planning domain of the symptom lexicon",
+    Node.PHENOTYPE_DOMAIN: "a phenotyping domain",
+    Node.LABEL: "a sentence-classification label with its definition",
+    Node.SYMPTOM: "a lexicon term with synonyms, lay phrasings and abbreviations",
+    Node.POPULATION: "a target population personas are aligned to",
+    Node.DEMOGRAPHIC: "one category of a persona attribute (id attribute=category)",
+    Node.RISK_FACTOR_GROUP: "one of the five risk-factor / social-determinant groups",
+    Node.RISK_FACTOR: "a risk factor or social determinant",
+    Node.SOURCE: "a citation or a marked assumption that numbers point to",
+    Node.PERSONA: "a sampled synthetic patient",
+    Node.INSTRUMENT: "a cognitive screening test with the score from which a result is normal",
+    Node.REPORTER: "who a symptom mention comes from (patient, family or caregiver, clinician)",
+}
+
+
+#: Properties every node of a label must carry: those the walk, the persona sampler and the
+#: named queries read. Other labels need only their ``id``.
+NODE_PROPS: dict[str, tuple[str, ...]] = {
+    Node.STAGE: ("order",),
+    Node.PERIOD: ("offset", "mean_mentions"),
+    Node.REPORTER: ("order",),
+    Node.DEMOGRAPHIC: ("attribute", "category"),
 }
 
 
 class RelSpec:
-    """A relationship type: endpoint labels, what it means, and its probability property."""
+    """A relationship type: endpoint labels (``*``: any), what it means, its probability
+    property, and any other properties every relationship of the type must carry."""
 
-    __slots__ = ("dst", "meaning", "probability", "src")
+    __slots__ = ("dst", "extra", "meaning", "probability", "src")
 
-    def __init__(self, src: str, dst: str, meaning: str, probability: str | None = None) -> None:
+    def __init__(
+        self,
+        src: str,
+        dst: str,
+        meaning: str,
+        probability: str | None = None,
+        extra: tuple[str, ...] = (),
+    ) -> None:
         self.src, self.dst, self.meaning, self.probability = src, dst, meaning, probability
+        self.extra = extra
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        """Properties every relationship of this type must carry."""
+        return ((self.probability,) if self.probability else ()) + self.extra
 
 
 REL_TYPES: dict[str, RelSpec] = {
-    "PROGRESSES_TO": RelSpec("Stage", "Stage", "annual stage transition", "probability"),
-    "NEXT": RelSpec("Period", "Period", "the following year"),
-    "IN_STAGE": RelSpec("Period", "Stage", "P(stage | year)", "probability"),
-    "HAS_NOTE_TYPE": RelSpec(
-        "Period", "NoteType", "visits per year and share of notes", "probability"
+    Rel.PROGRESSES_TO: RelSpec(Node.STAGE, Node.STAGE, "annual stage transition", "probability"),
+    Rel.NEXT: RelSpec(Node.PERIOD, Node.PERIOD, "the following year"),
+    Rel.IN_STAGE: RelSpec(Node.PERIOD, Node.STAGE, "P(stage | year)", "probability"),
+    Rel.HAS_NOTE_TYPE: RelSpec(
+        Node.PERIOD,
+        Node.NOTE_TYPE,
+        "visits per year and share of notes",
+        "probability",
+        ("visits_per_year",),
     ),
-    "DOMAIN_SHARE": RelSpec("Stage", "LexiconDomain", "share of mentions by domain", "probability"),
-    "EMITS": RelSpec("Stage", "Symptom", "P(symptom) for a freshly drawn mention", "probability"),
-    "PREVALENCE": RelSpec(
-        "Stage", "Symptom", "published prevalence among patients in a stage", "prevalence"
+    Rel.DOMAIN_SHARE: RelSpec(
+        Node.STAGE, Node.LEXICON_DOMAIN, "share of mentions by domain", "probability"
     ),
-    "TRANSITIONS_TO": RelSpec(
-        "Symptom",
-        "Symptom",
+    Rel.EMITS: RelSpec(
+        Node.STAGE, Node.SYMPTOM, "P(symptom) for a freshly drawn mention", "probability"
+    ),
+    Rel.PREVALENCE: RelSpec(
+        Node.STAGE, Node.SYMPTOM, "published prevalence among patients in a stage", "prevalence"
+    ),
+    Rel.TRANSITIONS_TO: RelSpec(
+        Node.SYMPTOM,
+        Node.SYMPTOM,
         "per stage: symptom persists (self) or evolves into another",
         "probability",
+        ("stage",),
     ),
-    "RESAMPLES": RelSpec(
-        "Symptom",
-        "Stage",
+    Rel.RESAMPLES: RelSpec(
+        Node.SYMPTOM,
+        Node.STAGE,
         "per stage: mention is re-drawn from the stage's EMITS distribution",
         "probability",
     ),
-    "IN_DOMAIN": RelSpec("Symptom", "LexiconDomain", "lexicon domain of a term"),
-    "IN_PHENOTYPE": RelSpec("Symptom", "PhenotypeDomain", "phenotype domain of a term"),
-    "DEFAULT_LABEL": RelSpec("Symptom", "Label", "label a plain mention of the term takes"),
-    "ONSET_IN": RelSpec("Symptom", "Stage", "earliest stage the term is usually documented"),
-    "IN_GROUP": RelSpec("RiskFactor", "RiskFactorGroup", "group of a risk factor"),
-    "PREVALENT_IN": RelSpec(
-        "RiskFactor", "Population", "prevalence, optionally within attribute=category", "prevalence"
+    Rel.IN_DOMAIN: RelSpec(Node.SYMPTOM, Node.LEXICON_DOMAIN, "lexicon domain of a term"),
+    Rel.IN_PHENOTYPE: RelSpec(Node.SYMPTOM, Node.PHENOTYPE_DOMAIN, "phenotype domain of a term"),
+    Rel.DEFAULT_LABEL: RelSpec(Node.SYMPTOM, Node.LABEL, "label a plain mention of the term takes"),
+    Rel.ONSET_IN: RelSpec(
+        Node.SYMPTOM, Node.STAGE, "earliest stage the term is usually documented"
     ),
-    "HAS_CATEGORY": RelSpec(
-        "Population", "Demographic", "P(category) of an attribute", "probability"
+    Rel.IN_GROUP: RelSpec(Node.RISK_FACTOR, Node.RISK_FACTOR_GROUP, "group of a risk factor"),
+    Rel.PREVALENT_IN: RelSpec(
+        Node.RISK_FACTOR,
+        Node.POPULATION,
+        "prevalence, optionally within attribute=category",
+        "prevalence",
+        ("condition",),
     ),
-    "MODIFIES": RelSpec(
-        "RiskFactor", "*", "multiplier on a domain share, symptom weight or stage transition"
+    Rel.HAS_CATEGORY: RelSpec(
+        Node.POPULATION, Node.DEMOGRAPHIC, "P(category) of an attribute", "probability"
     ),
-    "CITES": RelSpec("*", "Source", "the source behind a node's numbers"),
-    "REPORTED_BY": RelSpec(
-        "Stage", "Reporter", "P(reporter | stage, note_type) of a symptom mention", "probability"
+    Rel.MODIFIES: RelSpec(
+        Node.RISK_FACTOR,
+        "*",
+        "multiplier on a domain share, symptom weight or stage transition",
+        extra=("multiplier", "stage", "target_kind"),
     ),
-    "REPORT_LABEL": RelSpec("Reporter", "Label", "label a mention reported this way takes"),
-    "IN_POPULATION": RelSpec("Persona", "Population", "population a persona was sampled for"),
-    "HAS_RISK_FACTOR": RelSpec("Persona", "RiskFactor", "a persona's risk factors"),
+    Rel.CITES: RelSpec("*", Node.SOURCE, "the source behind a node's numbers"),
+    Rel.REPORTED_BY: RelSpec(
+        Node.STAGE,
+        Node.REPORTER,
+        "P(reporter | stage, note_type) of a symptom mention",
+        "probability",
+        ("note_type",),
+    ),
+    Rel.REPORT_LABEL: RelSpec(Node.REPORTER, Node.LABEL, "label a mention reported this way takes"),
+    Rel.IN_POPULATION: RelSpec(
+        Node.PERSONA, Node.POPULATION, "population a persona was sampled for"
+    ),
+    Rel.HAS_RISK_FACTOR: RelSpec(Node.PERSONA, Node.RISK_FACTOR, "a persona's risk factors"),
 }

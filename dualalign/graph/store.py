@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
+from dualalign.graph import schema
 from dualalign.graph.data import GraphData, Node, Rel
 from dualalign.graph.named_queries import NamedQuery
 
-__all__ = ["PRESERVED_LABELS", "GraphStats", "GraphStore", "LoadReport"]
+__all__ = ["PRESERVED_LABELS", "GraphStats", "GraphStore", "LoadReport", "Progress"]
+
+#: Told how many more nodes and relationships were written (e.g. to advance a progress bar).
+Progress = Callable[[int], None]
 
 #: Labels a disease (re)load leaves alone: they are written by later steps, not by the KB.
-PRESERVED_LABELS: tuple[str, ...] = ("Persona",)
+PRESERVED_LABELS: tuple[str, ...] = (schema.Node.PERSONA,)
 
 
 @dataclass(frozen=True)
@@ -43,8 +47,14 @@ class GraphStore(Protocol):
     kind: ClassVar[str]
     supports_cypher: ClassVar[bool]
 
-    def load(self, graph: GraphData, *, replace: bool = False) -> LoadReport:
-        """Make the store hold ``graph`` (idempotent); personas already there are kept."""
+    def load(
+        self, graph: GraphData, *, replace: bool = False, on_progress: Progress | None = None
+    ) -> LoadReport:
+        """Make the store hold ``graph`` (idempotent); personas already there are kept.
+
+        ``on_progress`` is told how many nodes and relationships were written as it goes
+        (in all, ``len(graph.nodes) + len(graph.rels)``).
+        """
         ...
 
     def add(self, nodes: Sequence[Node], rels: Sequence[Rel]) -> None:

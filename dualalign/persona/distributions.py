@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from dualalign.errors import ConfigError, GraphEmptyError
-from dualalign.graph.data import GraphData
+from dualalign.graph.data import GraphData, as_float
+from dualalign.graph.schema import Node, Rel
 
 __all__ = ["PersonaDistributions", "PopulationDistribution", "age_range"]
 
@@ -68,19 +69,19 @@ class PersonaDistributions:
     @classmethod
     def from_graph(cls, graph: GraphData) -> PersonaDistributions:
         """Read HAS_CATEGORY, PREVALENT_IN and IN_GROUP edges."""
-        demo = {n.id: n.props for n in graph.nodes if n.label == "Demographic"}
+        demo = {n.id: n.props for n in graph.nodes if n.label == Node.DEMOGRAPHIC}
         marg: dict[str, dict[str, list[tuple[str, float]]]] = defaultdict(lambda: defaultdict(list))
         prev: dict[str, dict[str, dict[str, float]]] = defaultdict(lambda: defaultdict(dict))
         groups: dict[str, str] = {}
         for r in graph.rels:
-            if r.type == "HAS_CATEGORY":
+            if r.type == Rel.HAS_CATEGORY:
                 d = demo[r.dst]
                 marg[r.src][str(d["attribute"])].append(
-                    (str(d["category"]), float(r.props["probability"]))
+                    (str(d["category"]), as_float(r.props["probability"]))
                 )
-            elif r.type == "PREVALENT_IN":
-                prev[r.dst][r.src][str(r.props["condition"])] = float(r.props["prevalence"])
-            elif r.type == "IN_GROUP":
+            elif r.type == Rel.PREVALENT_IN:
+                prev[r.dst][r.src][str(r.props["condition"])] = as_float(r.props["prevalence"])
+            elif r.type == Rel.IN_GROUP:
                 groups[r.src] = r.dst
         if not marg:
             raise GraphEmptyError(
@@ -105,9 +106,9 @@ class PersonaDistributions:
                     arr[i] = value
             pops[pop] = PopulationDistribution(pop, attributes, factors, base, conditional)
         disease = next(
-            (n.props for n in graph.nodes if n.label == "Disease" and n.id == graph.disease), {}
+            (n.props for n in graph.nodes if n.label == Node.DISEASE and n.id == graph.disease), {}
         )
-        offset = float(disease.get("param_diagnosis_age_offset", 0.0))  # type: ignore[arg-type]
+        offset = as_float(disease.get("param_diagnosis_age_offset", 0.0))
         return cls(graph.disease, pops, groups, offset)
 
     def population(self, name: str) -> PopulationDistribution:

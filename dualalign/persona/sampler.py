@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from dualalign.graph import schema
 from dualalign.graph.data import Node, Rel
 from dualalign.persona.distributions import PersonaDistributions, age_range
 from dualalign.seeding import SeedLike, rng_for
@@ -92,11 +93,17 @@ def persona_graph_items(personas: Sequence[Persona]) -> tuple[list[Node], list[R
     nodes, rels = [], []
     for p in personas:
         nodes.append(
-            Node(label="Persona", id=p.id, props=p.model_dump(exclude={"id", "risk_factors"}))
+            Node(
+                label=schema.Node.PERSONA,
+                id=p.id,
+                props=p.model_dump(exclude={"id", "risk_factors"}),
+            )
         )
-        rels.append(Rel.between("IN_POPULATION", ("Persona", p.id), ("Population", p.population)))
+        me = (schema.Node.PERSONA, p.id)
+        population = (schema.Node.POPULATION, p.population)
+        rels.append(Rel.between(schema.Rel.IN_POPULATION, me, population))
         rels.extend(
-            Rel.between("HAS_RISK_FACTOR", ("Persona", p.id), ("RiskFactor", rf))
+            Rel.between(schema.Rel.HAS_RISK_FACTOR, me, (schema.Node.RISK_FACTOR, rf))
             for rf in p.risk_factors
         )
     return nodes, rels

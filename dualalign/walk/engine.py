@@ -23,7 +23,7 @@ in chunks of ``CHUNK`` patients to bound memory.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from importlib.metadata import version
 from typing import Any
 
@@ -35,10 +35,12 @@ from dualalign.types import Persona
 from dualalign.walk.snapshot import TrajectorySnapshot
 from dualalign.walk.tables import BaseTables, PersonaEffects, categorical, draw_weighted
 
-__all__ = ["WalkSettings", "simulate"]
+__all__ = ["MAX_DENSITY_MULTIPLIER", "WalkSettings", "simulate"]
 
 VIA = ("new", "persist", "evolve", "redrawn")
 CHUNK = 2000
+#: The largest multiplier on mentions per note (beyond it a note would hold thousands).
+MAX_DENSITY_MULTIPLIER = 100.0
 
 
 class WalkSettings:
@@ -67,18 +69,27 @@ class WalkSettings:
             if years_after is not None
             else snapshot.parameter("years_after", snapshot.periods[-1])
         )
-        lo, hi = snapshot.periods[0], snapshot.periods[-1]
-        if self.density_multiplier < 0:
-            raise ConfigError("density multiplier must be >= 0")
+        if not 0 <= self.density_multiplier <= MAX_DENSITY_MULTIPLIER:  # NaN fails too
+            raise ConfigError(
+                f"density multiplier {self.density_multiplier} is outside "
+                f"0..{MAX_DENSITY_MULTIPLIER:g}; give e.g. 1"
+            )
         if 0 not in snapshot.periods:
             raise ConfigError(
                 "the graph has no period 0 (year of diagnosis); add it to period_stage.csv"
             )
-        if not (0 <= self.years_before <= -lo and 0 <= self.years_after <= hi):
-            raise ConfigError(
-                f"the graph covers years {lo}..{hi} around diagnosis; choose "
-                f"--years-before <= {-lo} and --years-after <= {hi}"
-            )
+        lo, hi = snapshot.periods[0], snapshot.periods[-1]
+        _check_years("--years-before", self.years_before, -lo, (lo, hi))
+        _check_years("--years-after", self.years_after, hi, (lo, hi))
+
+
+def _check_years(option: str, value: int, most: int, covered: tuple[int, int]) -> None:
+    """Refuse a number of years outside ``0..most``, stating that range."""
+    if not 0 <= value <= most:
+        raise ConfigError(
+            f"{option} {value} is outside 0..{most} (the graph covers years "
+            f"{covered[0]}..{covered[1]} around diagnosis); choose a value in 0..{most}"
+        )
 
 
 def _stage_paths(
@@ -240,8 +251,12 @@ def simulate(
     personas: Sequence[Persona],
     seed: int,
     settings: WalkSettings | None = None,
+    *,
+    on_progress: Callable[[int], None] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Walk one trajectory per persona; the same seed and graph give the same output.
+
+    ``on_progress`` is called with 1 as each trajectory is ready (e.g. to advance a bar).
 
     Yields:
         One JSON-ready record per persona, in input order: ``id``, ``persona``, ``visits``
@@ -265,7 +280,10 @@ def simulate(
         batch = list(personas[lo : lo + CHUNK])
         chunk = _Chunk(snapshot, base, kernels, batch, cfg, rng)
         for local, persona in enumerate(batch):
-            yield _record(chunk, local, persona, provenance, cfg)
+            record = _record(chunk, local, persona, provenance, cfg)
+            if on_progress is not None:
+                on_progress(1)
+            yield record
 
 
 def _record(

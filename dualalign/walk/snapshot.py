@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from dualalign.errors import ConfigError, GraphEmptyError
-from dualalign.graph.data import GraphData
+from dualalign.graph.data import GraphData, PropValue, as_float
+from dualalign.graph.data import Rel as GraphRel
+from dualalign.graph.schema import Node, Rel
 from dualalign.graph.store import PRESERVED_LABELS
 
 __all__ = ["Modifier", "TrajectorySnapshot"]
@@ -69,114 +71,217 @@ class TrajectorySnapshot:
         Personas stored in the graph are ignored, so the checksum names the disease graph only.
         """
         graph = graph.without(PRESERVED_LABELS)
-        by_label: dict[str, dict[str, dict]] = defaultdict(dict)
-        for n in graph.nodes:
-            by_label[n.label][n.id] = n.props
-        if not by_label.get("Stage") or not by_label.get("Symptom"):
-            raise GraphEmptyError(
-                "the graph has no stages or symptoms; run `dualalign graph load` first"
-            )
-        stages = tuple(sorted(by_label["Stage"], key=lambda s: (by_label["Stage"][s]["order"], s)))
-        s_idx = {s: i for i, s in enumerate(stages)}
-        periods = tuple(sorted(int(p["offset"]) for p in by_label["Period"].values()))
-        t_idx = {str(p): i for i, p in enumerate(periods)}
-        note_types = tuple(sorted(by_label["NoteType"]))
-        n_idx = {n: i for i, n in enumerate(note_types)}
-        symptoms = tuple(sorted(by_label["Symptom"]))
-        k_idx = {k: i for i, k in enumerate(symptoms)}
-        domains = tuple(sorted(by_label["LexiconDomain"]))
-        d_idx = {d: i for i, d in enumerate(domains)}
-        S, T, N, K = len(stages), len(periods), len(note_types), len(symptoms)
-        stage_matrix = np.zeros((S, S))
-        period_stage = np.zeros((T, S))
-        visit_rate = np.zeros((T, N))
-        note_share = np.zeros((T, N))
-        emission = np.zeros((S, K))
-        resample = np.zeros((S, K))
-        direct = {s: np.zeros((K, K)) for s in range(S)}
-        symptom_domain = np.full(K, -1)
-        reporters = tuple(
-            sorted(by_label.get("Reporter", {}), key=lambda r: by_label["Reporter"][r]["order"])
-        )
-        r_idx = {r: i for i, r in enumerate(reporters)}
-        reporter_share = np.zeros((S, N, len(reporters)))
-        raw_mods: dict[str, list[Modifier]] = defaultdict(list)
-        members: dict[int, list[int]] = defaultdict(list)
-        for r in graph.rels:
-            p = r.props
-            if r.type == "IN_DOMAIN":
-                symptom_domain[k_idx[r.src]] = d_idx[r.dst]
-                members[d_idx[r.dst]].append(k_idx[r.src])
-        for r in graph.rels:
-            p = r.props
-            if r.type == "PROGRESSES_TO":
-                stage_matrix[s_idx[r.src], s_idx[r.dst]] = p["probability"]
-            elif r.type == "IN_STAGE":
-                period_stage[t_idx[r.src], s_idx[r.dst]] = p["probability"]
-            elif r.type == "HAS_NOTE_TYPE":
-                visit_rate[t_idx[r.src], n_idx[r.dst]] = p["visits_per_year"]
-                note_share[t_idx[r.src], n_idx[r.dst]] = p["probability"]
-            elif r.type == "EMITS":
-                emission[s_idx[r.src], k_idx[r.dst]] = p["probability"]
-            elif r.type == "RESAMPLES":
-                resample[s_idx[r.dst], k_idx[r.src]] = p["probability"]
-            elif r.type == "TRANSITIONS_TO":
-                direct[s_idx[str(p["stage"])]][k_idx[r.src], k_idx[r.dst]] = p["probability"]
-            elif r.type == "REPORTED_BY":
-                reporter_share[s_idx[r.src], n_idx[str(p["note_type"])], r_idx[r.dst]] = p[
-                    "probability"
-                ]
-            elif r.type == "MODIFIES":
-                mask = (
-                    np.ones(S, bool)
-                    if p["stage"] == "*"
-                    else np.arange(S) == s_idx[str(p["stage"])]
-                )
-                mult = float(p["multiplier"])
-                if p["target_kind"] == "stage_transition":
-                    raw_mods[r.src].append(
-                        Modifier(
-                            "stage", ((s_idx[str(p["from_stage"])], s_idx[r.dst]),), mask, mult
-                        )
-                    )
-                elif p["target_kind"] == "domain":
-                    raw_mods[r.src].append(
-                        Modifier("emission", tuple(sorted(members[d_idx[r.dst]])), mask, mult)
-                    )
-                else:
-                    raw_mods[r.src].append(Modifier("emission", (k_idx[r.dst],), mask, mult))
-        density = np.array([float(by_label["Period"][str(p)]["mean_mentions"]) for p in periods])
-        disease = by_label["Disease"][graph.disease]
-        params = {
-            k[len("param_") :]: float(v) for k, v in disease.items() if k.startswith("param_")
-        }
-        terminal = np.array([bool(by_label["Stage"][s].get("terminal", False)) for s in stages])
-        if not periods:
-            raise ConfigError("the graph has no periods; check period_stage.csv")
+        nodes = _nodes_by_label(graph)
+        ix = _Index.build(nodes)
+        rels = _rels_by_type(graph)
+        symptom_domain, members = _symptom_domains(rels[Rel.IN_DOMAIN], ix)
+        visit_rate, note_share = _note_tables(rels[Rel.HAS_NOTE_TYPE], ix)
         return cls(
             graph.disease,
             graph.checksum,
-            stages,
-            terminal,
-            stage_matrix,
-            periods,
-            period_stage,
-            note_types,
+            ix.stages,
+            np.array([bool(nodes[Node.STAGE][s].get("terminal", False)) for s in ix.stages]),
+            _stage_matrix(rels[Rel.PROGRESSES_TO], ix),
+            ix.periods,
+            _period_stage(rels[Rel.IN_STAGE], ix),
+            ix.note_types,
             visit_rate,
             note_share,
-            density,
-            symptoms,
-            domains,
+            np.array([as_float(nodes[Node.PERIOD][str(p)]["mean_mentions"]) for p in ix.periods]),
+            ix.symptoms,
+            ix.domains,
             symptom_domain,
-            emission,
-            direct,
-            resample,
-            {k: tuple(v) for k, v in raw_mods.items()},
-            params,
-            reporters,
-            reporter_share,
+            _emission(rels[Rel.EMITS], ix),
+            _direct(rels[Rel.TRANSITIONS_TO], ix),
+            _resample(rels[Rel.RESAMPLES], ix),
+            _modifiers(rels[Rel.MODIFIES], ix, members),
+            _parameters(nodes[Node.DISEASE][graph.disease]),
+            ix.reporters,
+            _reporter_share(rels[Rel.REPORTED_BY], ix),
         )
 
     def parameter(self, name: str, default: float) -> float:
         """A knowledge-base parameter stored on the Disease node."""
         return self.parameters.get(name, default)
+
+
+Props = dict[str, PropValue]
+
+
+@dataclass(frozen=True)
+class _Index:
+    """The ids of each kind in array order, and each id's position."""
+
+    stages: tuple[str, ...]
+    periods: tuple[int, ...]
+    note_types: tuple[str, ...]
+    symptoms: tuple[str, ...]
+    domains: tuple[str, ...]
+    reporters: tuple[str, ...]
+    stage: dict[str, int]
+    period: dict[str, int]
+    note_type: dict[str, int]
+    symptom: dict[str, int]
+    domain: dict[str, int]
+    reporter: dict[str, int]
+
+    @classmethod
+    def build(cls, nodes: dict[str, dict[str, Props]]) -> _Index:
+        """Stages and reporters by their ``order``; periods by offset; the rest by id."""
+        if not nodes.get(Node.STAGE) or not nodes.get(Node.SYMPTOM):
+            raise GraphEmptyError(
+                "the graph has no stages or symptoms; run `dualalign graph load` first"
+            )
+        stage_props, reporter_props = nodes[Node.STAGE], nodes.get(Node.REPORTER, {})
+        stages = tuple(sorted(stage_props, key=lambda s: (_order(stage_props[s]), s)))
+        periods = tuple(sorted(int(as_float(p["offset"])) for p in nodes[Node.PERIOD].values()))
+        if not periods:
+            raise ConfigError("the graph has no periods; check period_stage.csv")
+        reporters = tuple(sorted(reporter_props, key=lambda r: _order(reporter_props[r])))
+        note_types = tuple(sorted(nodes[Node.NOTE_TYPE]))
+        symptoms = tuple(sorted(nodes[Node.SYMPTOM]))
+        domains = tuple(sorted(nodes[Node.LEXICON_DOMAIN]))
+        return cls(
+            stages,
+            periods,
+            note_types,
+            symptoms,
+            domains,
+            reporters,
+            _positions(stages),
+            _positions(tuple(map(str, periods))),
+            _positions(note_types),
+            _positions(symptoms),
+            _positions(domains),
+            _positions(reporters),
+        )
+
+
+def _positions(ids: tuple[str, ...]) -> dict[str, int]:
+    return {x: i for i, x in enumerate(ids)}
+
+
+def _order(props: Props) -> float:
+    return as_float(props["order"])
+
+
+def _nodes_by_label(graph: GraphData) -> dict[str, dict[str, Props]]:
+    """label -> id -> properties (missing labels read as empty)."""
+    out: dict[str, dict[str, Props]] = defaultdict(dict)
+    for n in graph.nodes:
+        out[n.label][n.id] = n.props
+    return out
+
+
+def _rels_by_type(graph: GraphData) -> dict[str, list[GraphRel]]:
+    """type -> relationships in canonical order (missing types read as empty)."""
+    out: dict[str, list[GraphRel]] = defaultdict(list)
+    for r in graph.rels:
+        out[r.type].append(r)
+    return out
+
+
+def _probability(r: GraphRel) -> float:
+    return as_float(r.props["probability"])
+
+
+def _symptom_domains(rels: list[GraphRel], ix: _Index) -> tuple[np.ndarray, dict[int, list[int]]]:
+    """IN_DOMAIN: each symptom's domain index, and each domain's symptom indices."""
+    symptom_domain = np.full(len(ix.symptoms), -1)
+    members: dict[int, list[int]] = defaultdict(list)
+    for r in rels:
+        symptom_domain[ix.symptom[r.src]] = ix.domain[r.dst]
+        members[ix.domain[r.dst]].append(ix.symptom[r.src])
+    return symptom_domain, members
+
+
+def _stage_matrix(rels: list[GraphRel], ix: _Index) -> np.ndarray:
+    """PROGRESSES_TO as [S, S]."""
+    S = len(ix.stages)
+    out = np.zeros((S, S))
+    for r in rels:
+        out[ix.stage[r.src], ix.stage[r.dst]] = _probability(r)
+    return out
+
+
+def _period_stage(rels: list[GraphRel], ix: _Index) -> np.ndarray:
+    """IN_STAGE as [T, S]."""
+    out = np.zeros((len(ix.periods), len(ix.stages)))
+    for r in rels:
+        out[ix.period[r.src], ix.stage[r.dst]] = _probability(r)
+    return out
+
+
+def _note_tables(rels: list[GraphRel], ix: _Index) -> tuple[np.ndarray, np.ndarray]:
+    """HAS_NOTE_TYPE as visits per year and note share, both [T, N]."""
+    shape = (len(ix.periods), len(ix.note_types))
+    visit_rate, note_share = np.zeros(shape), np.zeros(shape)
+    for r in rels:
+        at = (ix.period[r.src], ix.note_type[r.dst])
+        visit_rate[at] = as_float(r.props["visits_per_year"])
+        note_share[at] = _probability(r)
+    return visit_rate, note_share
+
+
+def _emission(rels: list[GraphRel], ix: _Index) -> np.ndarray:
+    """EMITS as [S, K]."""
+    out = np.zeros((len(ix.stages), len(ix.symptoms)))
+    for r in rels:
+        out[ix.stage[r.src], ix.symptom[r.dst]] = _probability(r)
+    return out
+
+
+def _resample(rels: list[GraphRel], ix: _Index) -> np.ndarray:
+    """RESAMPLES (symptom -> stage) as [S, K]."""
+    out = np.zeros((len(ix.stages), len(ix.symptoms)))
+    for r in rels:
+        out[ix.stage[r.dst], ix.symptom[r.src]] = _probability(r)
+    return out
+
+
+def _direct(rels: list[GraphRel], ix: _Index) -> dict[int, np.ndarray]:
+    """TRANSITIONS_TO per stage as {stage: [K, K]}."""
+    K = len(ix.symptoms)
+    out = {s: np.zeros((K, K)) for s in range(len(ix.stages))}
+    for r in rels:
+        out[ix.stage[str(r.props["stage"])]][ix.symptom[r.src], ix.symptom[r.dst]] = _probability(r)
+    return out
+
+
+def _reporter_share(rels: list[GraphRel], ix: _Index) -> np.ndarray:
+    """REPORTED_BY as [S, N, R] (R = 0 when the graph has no reporters)."""
+    out = np.zeros((len(ix.stages), len(ix.note_types), len(ix.reporters)))
+    for r in rels:
+        note = ix.note_type[str(r.props["note_type"])]
+        out[ix.stage[r.src], note, ix.reporter[r.dst]] = _probability(r)
+    return out
+
+
+def _modifier(r: GraphRel, ix: _Index, members: dict[int, list[int]]) -> Modifier:
+    """One MODIFIES edge resolved to indices: a stage transition, a domain or a symptom."""
+    p = r.props
+    S = len(ix.stages)
+    mask = np.ones(S, bool) if p["stage"] == "*" else np.arange(S) == ix.stage[str(p["stage"])]
+    mult = as_float(p["multiplier"])
+    if p["target_kind"] == "stage_transition":
+        edge = (ix.stage[str(p["from_stage"])], ix.stage[r.dst])
+        return Modifier("stage", (edge,), mask, mult)
+    if p["target_kind"] == "domain":
+        return Modifier("emission", tuple(sorted(members[ix.domain[r.dst]])), mask, mult)
+    return Modifier("emission", (ix.symptom[r.dst],), mask, mult)
+
+
+def _modifiers(
+    rels: list[GraphRel], ix: _Index, members: dict[int, list[int]]
+) -> dict[str, tuple[Modifier, ...]]:
+    """MODIFIES grouped by risk factor, in edge order."""
+    out: dict[str, list[Modifier]] = defaultdict(list)
+    for r in rels:
+        out[r.src].append(_modifier(r, ix, members))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _parameters(disease: Props) -> dict[str, float]:
+    """The Disease node's ``param_*`` properties, without the prefix."""
+    prefix = "param_"
+    return {k[len(prefix) :]: as_float(v) for k, v in disease.items() if k.startswith(prefix)}

@@ -8,6 +8,8 @@ import json
 import re
 
 import pytest
+from rich.console import Console
+from typer.testing import CliRunner
 
 from tests.cli.test_ontology_cli import _one_clean_error_line
 
@@ -105,3 +107,77 @@ def test_export_memory_import_neo4j_same_graph(run_cli, tmp_path, neo4j_store, a
         "json",
     )
     assert json.loads(memory_rows.stdout) == json.loads(neo4j_rows.stdout) != []
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (lambda g: g.update(version=999), "format version 999 is not supported"),
+        (
+            lambda g: g.update(nodes=[n for n in g["nodes"] if n["label"] != "Symptom"]),
+            "points to missing node Symptom:",
+        ),
+    ],
+    ids=["version-999", "missing-endpoints"],
+)
+def test_import_of_a_broken_graph_keeps_the_stored_one(
+    run_cli, tmp_path, _isolated_home, edit, expected
+):
+    assert run_cli("graph", "load").returncode == 0
+    stored = _isolated_home / "graph" / "graph.json"
+    before = stored.read_bytes()
+    good = tmp_path / "good.json"
+    assert run_cli("graph", "export", str(good)).returncode == 0
+    graph = json.loads(good.read_text())
+    edit(graph)
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(graph))
+    assert expected in _one_clean_error_line(run_cli("graph", "import", str(bad)))
+    assert stored.read_bytes() == before
+    walked = run_cli("walk", "--patients", "2", "--out", str(tmp_path / "t.jsonl"))
+    assert walked.returncode == 0, walked.stderr
+
+
+def test_export_to_a_folder_names_it_and_leaves_nothing(run_cli, tmp_path):
+    assert run_cli("graph", "load").returncode == 0
+    target = tmp_path / "out"
+    target.mkdir()
+    line = _one_clean_error_line(run_cli("graph", "export", str(target)))
+    assert f"{target} is a folder" in line and "graph.json.gz" in line
+    assert ".tmp" not in line
+    assert list(target.iterdir()) == [] and list(tmp_path.iterdir()) == [target]
+
+
+def test_query_parameters_outside_their_range(run_cli):
+    assert run_cli("graph", "load").returncode == 0
+    line = _one_clean_error_line(
+        run_cli(
+            "query", "likely_trajectories", "-p", "symptom=x", "-p", "stage=mci", "-p", "steps=100"
+        )
+    )
+    assert "'steps' is 100, outside 1..6" in line
+    line = _one_clean_error_line(
+        run_cli("query", "top_transitions", "-p", "symptom=x", "-p", "limit=-5")
+    )
+    assert "outside 1..1000" in line
+    listing = run_cli("query")
+    assert listing.returncode == 0 and "(lo..hi) the accepted range" in listing.stdout
+
+
+@pytest.mark.parametrize("quiet", [False, True])
+def test_load_progress_bar_on_a_terminal(monkeypatch, quiet, alz_graph):
+    import dualalign.cli._progress as progress
+    from dualalign.cli import app
+
+    screen = io.StringIO()
+    monkeypatch.setattr(
+        progress, "err_console", Console(file=screen, force_terminal=True, width=200)
+    )
+    result = CliRunner().invoke(app, ["graph", "load", *(["-q"] if quiet else [])])
+    assert result.exit_code == 0, result.output
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen.getvalue())
+    total = len(alz_graph.nodes) + len(alz_graph.rels)
+    if quiet:
+        assert text == ""
+    else:
+        assert "loading" in text and f"{total}/{total}" in text and "items/s" in text

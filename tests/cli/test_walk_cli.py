@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
+from io import StringIO
+from pathlib import Path
 
 import pytest
+from rich.console import Console
+from typer.testing import CliRunner
 
 from dualalign.files import read_jsonl
 from dualalign.types import Persona, Trajectory
@@ -18,16 +23,14 @@ def loaded(run_cli):
 
 def test_personas_sample_writes_file_and_store(run_cli, loaded, tmp_path, _isolated_home):
     out = tmp_path / "personas.jsonl"
-    result = run_cli(
-        "personas", "sample", "-n", "50", "--population", "va", "--seed", "7", "--out", str(out)
-    )
+    sample = ("personas", "sample", "-n", "50", "--population", "va", "--seed", "7")
+    result = run_cli(*sample, "--out", str(out), "--store-personas")
     assert result.returncode == 0, result.stderr
+    assert "stored in" in result.stdout
     personas = read_jsonl(out, Persona)
     assert len(personas) == 50 and all(p.population == "va" for p in personas)
     again = tmp_path / "again.jsonl"
-    run_cli(
-        "personas", "sample", "-n", "50", "--population", "va", "--seed", "7", "--out", str(again)
-    )
+    assert run_cli(*sample, "--out", str(again)).returncode == 0
     assert again.read_bytes() == out.read_bytes()
     rows = json.loads(
         run_cli(
@@ -123,3 +126,80 @@ def test_walk_on_empty_store_says_load_first(run_cli, tmp_path):
 def test_patients_must_be_positive(run_cli, tmp_path):
     result = run_cli("walk", "--patients", "0", "--out", str(tmp_path / "t.jsonl"))
     assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def _stored(home: Path) -> bytes:
+    return (home / "graph" / "graph.json").read_bytes()
+
+
+def test_personas_stay_out_of_the_store_unless_asked(run_cli, loaded, tmp_path, _isolated_home):
+    before = _stored(_isolated_home)
+    assert (
+        run_cli("personas", "sample", "-n", "5", "--out", str(tmp_path / "p.jsonl")).returncode == 0
+    )
+    assert run_cli("walk", "--patients", "5", "--out", str(tmp_path / "t.jsonl")).returncode == 0
+    assert _stored(_isolated_home) == before
+    stored = run_cli(
+        "walk", "--patients", "5", "--out", str(tmp_path / "t.jsonl"), "--store-personas"
+    )
+    assert stored.returncode == 0, stored.stderr
+    assert _stored(_isolated_home) != before
+
+
+@pytest.mark.parametrize("command", ["walk", "personas"])
+def test_unwritable_out_changes_nothing(run_cli, loaded, tmp_path, _isolated_home, command):
+    before = _stored(_isolated_home)
+    (tmp_path / "a-file").write_text("x")
+    out = str(tmp_path / "a-file" / "t.jsonl")
+    args = ["walk", "--patients", "5"] if command == "walk" else ["personas", "sample", "-n", "5"]
+    line = _one_clean_error_line(run_cli(*args, "--out", out, "--store-personas"))
+    assert "is a file, not a folder" in line
+    assert _stored(_isolated_home) == before
+
+
+def _in_process(args: list[str]):
+    from dualalign.cli import app
+
+    return CliRunner().invoke(app, args)
+
+
+def test_a_walk_that_fails_midway_stores_nothing(loaded, tmp_path, _isolated_home, monkeypatch):
+    import dualalign.cli.walk as walk_cli
+
+    real = walk_cli.simulate
+
+    def failing(*args, **kwargs):
+        yield next(real(*args, **kwargs))
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(walk_cli, "simulate", failing)
+    before = _stored(_isolated_home)
+    out = tmp_path / "t.jsonl"
+    result = _in_process(["walk", "--patients", "5", "--out", str(out), "--store-personas"])
+    assert isinstance(result.exception, RuntimeError)
+    assert _stored(_isolated_home) == before
+    assert not out.exists() and list(tmp_path.iterdir()) == []  # no temp file either
+
+
+@pytest.mark.parametrize("quiet", [False, True])
+def test_walk_progress_bar_on_a_terminal(loaded, tmp_path, monkeypatch, quiet):
+    import dualalign.cli._progress as progress
+
+    screen = StringIO()
+    terminal = Console(file=screen, force_terminal=True, width=200)
+    monkeypatch.setattr(progress, "err_console", terminal)
+    args = ["walk", "--patients", "30", "--out", str(tmp_path / "t.jsonl")]
+    result = _in_process(args + (["--quiet"] if quiet else []))
+    assert result.exit_code == 0, result.output
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen.getvalue())
+    if quiet:
+        assert text == ""
+    else:
+        assert "walking" in text and "30/30" in text and "patients/s" in text and "eta" in text
+
+
+def test_years_error_states_the_valid_range(run_cli, loaded, tmp_path):
+    line = _one_clean_error_line(
+        run_cli("walk", "--years-before", "-5", "--out", str(tmp_path / "t.jsonl"))
+    )
+    assert "--years-before -5 is outside 0..10" in line and "choose a value in 0..10" in line

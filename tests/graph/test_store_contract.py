@@ -62,6 +62,12 @@ def test_load_round_trips_exactly(store, alz_graph):
     assert store.stats().counts == alz_graph.counts()
 
 
+def test_load_reports_progress(store, alz_graph):
+    seen: list[int] = []
+    store.load(alz_graph, on_progress=seen.append)
+    assert seen and sum(seen) == len(alz_graph.nodes) + len(alz_graph.rels)
+
+
 def test_loading_twice_changes_nothing(store, alz_graph):
     first = store.load(alz_graph)
     second = store.load(alz_graph)

@@ -3,6 +3,7 @@ seeds reproduce, personas condition, and the graph -- not code -- drives every n
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections import Counter, defaultdict
 
@@ -10,6 +11,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from dualalign.errors import ConfigError
 from dualalign.ontology import load_disease
 from dualalign.ontology.to_graph import disease_graph
 from dualalign.types import Persona
@@ -233,6 +235,29 @@ def test_settings_validate_years_and_multiplier(snap):
     assert all(not v["mentions"] for r in zero for v in r["visits"])
     short = list(simulate(snap, _plain(5), 1, WalkSettings(snap, years_before=2, years_after=0)))
     assert all(-2 <= v["period"] <= 0 for r in short for v in r["visits"])
+
+
+@pytest.mark.parametrize(
+    ("settings", "expected"),
+    [
+        ({"years_before": -5}, "--years-before -5 is outside 0..10"),
+        ({"years_after": 3}, "--years-after 3 is outside 0..2"),
+        ({"years_before": 10**20}, "choose a value in 0..10"),
+        ({"density_multiplier": float("nan")}, "density multiplier nan is outside 0..100"),
+        ({"density_multiplier": float("inf")}, "density multiplier inf is outside"),
+        ({"density_multiplier": -1.0}, "density multiplier -1.0 is outside"),
+    ],
+)
+def test_settings_state_the_valid_range(snap, settings, expected):
+    with pytest.raises(ConfigError, match=re.escape(expected)):
+        WalkSettings(snap, **settings)
+
+
+def test_progress_callback_counts_every_trajectory(snap):
+    seen: list[int] = []
+    records = list(simulate(snap, _plain(7), 3, on_progress=seen.append))
+    assert sum(seen) == len(records) == 7
+    assert records == list(simulate(snap, _plain(7), 3))  # the callback changes nothing
 
 
 @pytest.mark.neo4j
