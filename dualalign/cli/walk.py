@@ -5,7 +5,7 @@
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -17,7 +17,7 @@ from dualalign.errors import ConfigError
 from dualalign.files import read_jsonl, write_jsonl
 from dualalign.graph import GraphData, GraphStore
 from dualalign.persona import PersonaDistributions, persona_graph_items, sample_personas
-from dualalign.types import Persona
+from dualalign.types import Persona, Trajectory
 from dualalign.walk import TrajectorySnapshot, WalkSettings, simulate
 from dualalign.walk.engine import MAX_DENSITY_MULTIPLIER
 from dualalign.walk.summary import TrajectorySummary
@@ -137,11 +137,11 @@ def _print_summary(s: TrajectorySummary, out: Path) -> None:
 
 
 def _summarised(
-    records: Iterable[dict[str, Any]], summary: TrajectorySummary
-) -> Iterator[dict[str, Any]]:
-    for record in records:
-        summary.add(record)
-        yield record
+    trajectories: Iterable[Trajectory], summary: TrajectorySummary
+) -> Iterator[Trajectory]:
+    for trajectory in trajectories:
+        summary.add(trajectory)
+        yield trajectory
 
 
 @with_store

@@ -43,7 +43,7 @@ def _walks(run: Run, graph: GraphData) -> tuple[list[Trajectory], dict[str, Any]
         dists, str(config["population"]), int(config["patients"]), int(config["seed"])
     )
     snap = TrajectorySnapshot.from_graph(graph)
-    walks = [Trajectory.model_validate(r) for r in simulate(snap, people, int(config["seed"]))]
+    walks = list(simulate(snap, people, int(config["seed"])))
     return walks, {"personas": people, "snapshot": snap, "dists": dists, "config": config}
 
 
@@ -70,11 +70,11 @@ def _walk_fit(walks: list[Trajectory], snap: TrajectorySnapshot) -> dict[str, An
     stage = chi_square(dict(at_dx), prior)
     notes = Counter(v.note_type for t in walks for v in t.visits)
     periods = Counter(v.period for t in walks for v in t.visits)
-    expected: dict[str, float] = Counter()
+    expected: dict[str, float] = {}
     for period, n in periods.items():
         row = snap.note_share[snap.periods.index(period)]
         for j, nt in enumerate(snap.note_types):
-            expected[nt] += n * float(row[j])
+            expected[nt] = expected.get(nt, 0.0) + n * float(row[j])
     note = chi_square(dict(notes), dict(expected))
     return {
         "stage_at_diagnosis": {"chi2": stage[0], "dof": stage[1], "p": stage[2]},

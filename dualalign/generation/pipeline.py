@@ -126,7 +126,7 @@ def _trajectories(req: RunRequest, graph: GraphData) -> list[Trajectory]:
     people = sample_personas(
         PersonaDistributions.from_graph(graph), req.population, req.patients, req.seed
     )
-    return [Trajectory.model_validate(r) for r in simulate(snapshot, people, req.seed)]
+    return list(simulate(snapshot, people, req.seed))
 
 
 def prepare_tasks(req: RunRequest, graph: GraphData) -> list[NoteTask]:

@@ -25,13 +25,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from importlib.metadata import version
-from typing import Any
 
 import numpy as np
 
 from dualalign.errors import ConfigError
 from dualalign.seeding import rng_for
-from dualalign.types import Persona
+from dualalign.types import Mention, Persona, Provenance, Trajectory, Visit
 from dualalign.walk.snapshot import TrajectorySnapshot
 from dualalign.walk.tables import BaseTables, PersonaEffects, categorical, draw_weighted
 
@@ -253,73 +252,75 @@ def simulate(
     settings: WalkSettings | None = None,
     *,
     on_progress: Callable[[int], None] | None = None,
-) -> Iterator[dict[str, Any]]:
+) -> Iterator[Trajectory]:
     """Walk one trajectory per persona; the same seed and graph give the same output.
 
     ``on_progress`` is called with 1 as each trajectory is ready (e.g. to advance a bar).
 
     Yields:
-        One JSON-ready record per persona, in input order: ``id``, ``persona``, ``visits``
-        (each with its symptom plan), ``stages_by_year``, ``died_at_period``, ``provenance``.
+        One :class:`~dualalign.types.Trajectory` per persona, in input order: its visits
+        (each with its symptom plan), stages by year, death, and provenance.
     """
     cfg = settings or WalkSettings(snapshot)
     rng = rng_for(seed, 3)
     base = BaseTables.build(snapshot)
     K = len(snapshot.symptoms)
     kernels = np.stack([base.mention_kernel(s, K) for s in range(len(snapshot.stages))])
-    provenance = {
-        "graph_checksum": snapshot.checksum,
-        "disease": snapshot.disease,
-        "seed": seed,
-        "density_multiplier": cfg.density_multiplier,
-        "years_before": cfg.years_before,
-        "years_after": cfg.years_after,
-        "dualalign_version": version("dualalign"),
-    }
+    provenance = Provenance(
+        graph_checksum=snapshot.checksum,
+        disease=snapshot.disease,
+        seed=seed,
+        density_multiplier=cfg.density_multiplier,
+        years_before=cfg.years_before,
+        years_after=cfg.years_after,
+        dualalign_version=version("dualalign"),
+    )
     for lo in range(0, len(personas), CHUNK):
         batch = list(personas[lo : lo + CHUNK])
         chunk = _Chunk(snapshot, base, kernels, batch, cfg, rng)
         for local, persona in enumerate(batch):
-            record = _record(chunk, local, persona, provenance, cfg)
+            record = _trajectory(chunk, local, persona, provenance, cfg)
             if on_progress is not None:
                 on_progress(1)
             yield record
 
 
-def _record(
-    c: _Chunk, local: int, persona: Persona, provenance: dict[str, Any], cfg: WalkSettings
-) -> dict[str, Any]:
+def _trajectory(
+    c: _Chunk, local: int, persona: Persona, provenance: Provenance, cfg: WalkSettings
+) -> Trajectory:
+    """The typed trajectory. Built without re-validation: every value comes from the
+    validated graph snapshot, in the types the models declare (``model_construct``)."""
     snap = c.snap
     visits = []
     lo = c.first[local]
     for k in range(c.per_patient[local]):
         v = lo + k
         count = c.n_mentions[v]
-        mentions = [
-            {
-                "symptom": snap.symptoms[s],
-                "domain": snap.domains[snap.symptom_domain[s]],
-                "via": VIA[w],
-                "reporter": snap.reporters[r] if r >= 0 else None,
-            }
+        mentions = tuple(
+            Mention.model_construct(
+                symptom=snap.symptoms[s],
+                domain=snap.domains[snap.symptom_domain[s]],
+                via=VIA[w],
+                reporter=snap.reporters[r] if r >= 0 else None,
+            )
             for s, w, r in zip(
                 c.symptom[v, :count].tolist(),
                 c.via[v, :count].tolist(),
                 c.reporter[v, :count].tolist(),
                 strict=True,
             )
-        ]
-        visits.append(
-            {
-                "index": k,
-                "years_from_diagnosis": round(float(c.time[v]), 4),
-                "period": snap.periods[c.tidx[v]],
-                "stage": snap.stages[c.stage[v]],
-                "note_type": snap.note_types[c.note[v]],
-                "mentions": mentions,
-            }
         )
-    stages_by_year: dict[str, str] = {}
+        visits.append(
+            Visit.model_construct(
+                index=k,
+                years_from_diagnosis=round(float(c.time[v]), 4),
+                period=snap.periods[c.tidx[v]],
+                stage=snap.stages[c.stage[v]],
+                note_type=snap.note_types[c.note[v]],
+                mentions=mentions,
+            )
+        )
+    stages_by_year: dict[int, str] = {}
     died = None
     for t, period in enumerate(snap.periods):
         if -cfg.years_before <= period <= cfg.years_after:
@@ -327,12 +328,12 @@ def _record(
             if snap.terminal[s]:
                 died = period
                 break
-            stages_by_year[str(period)] = snap.stages[s]
-    return {
-        "id": f"traj-{persona.id}",
-        "persona": persona.model_dump(mode="json"),
-        "visits": visits,
-        "stages_by_year": stages_by_year,
-        "died_at_period": died,
-        "provenance": provenance,
-    }
+            stages_by_year[int(period)] = snap.stages[s]
+    return Trajectory.model_construct(
+        id=f"traj-{persona.id}",
+        persona=persona,
+        visits=tuple(visits),
+        stages_by_year=stages_by_year,
+        died_at_period=died,
+        provenance=provenance,
+    )

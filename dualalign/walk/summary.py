@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
+
+from dualalign.types import Trajectory
 
 __all__ = ["TrajectorySummary", "summarise"]
 
 
 @dataclass
 class TrajectorySummary:
-    """Running totals over trajectory records."""
+    """Running totals over trajectories."""
 
     patients: int = 0
     visits: list[int] = field(default_factory=list)
@@ -25,18 +26,18 @@ class TrajectorySummary:
     symptoms: Counter[str] = field(default_factory=Counter)
     domains: Counter[str] = field(default_factory=Counter)
 
-    def add(self, record: Mapping[str, Any]) -> None:
-        """Count one trajectory record."""
+    def add(self, trajectory: Trajectory) -> None:
+        """Count one trajectory."""
         self.patients += 1
-        self.visits.append(len(record["visits"]))
-        self.deaths += record.get("died_at_period") is not None
-        for visit in record["visits"]:
-            self.stages[visit["stage"]] += 1
-            self.note_types[visit["note_type"]] += 1
-            self.mentions += len(visit["mentions"])
-            for m in visit["mentions"]:
-                self.symptoms[m["symptom"]] += 1
-                self.domains[m["domain"]] += 1
+        self.visits.append(len(trajectory.visits))
+        self.deaths += trajectory.died_at_period is not None
+        for visit in trajectory.visits:
+            self.stages[visit.stage] += 1
+            self.note_types[visit.note_type] += 1
+            self.mentions += len(visit.mentions)
+            for m in visit.mentions:
+                self.symptoms[m.symptom] += 1
+                self.domains[m.domain] += 1
 
     @property
     def visits_per_patient(self) -> tuple[float, float]:
@@ -47,9 +48,9 @@ class TrajectorySummary:
         return float(arr.mean()), float(np.median(arr))
 
 
-def summarise(records: Iterable[Mapping[str, Any]]) -> TrajectorySummary:
-    """Summarise trajectory records."""
+def summarise(trajectories: Iterable[Trajectory]) -> TrajectorySummary:
+    """Summarise trajectories."""
     summary = TrajectorySummary()
-    for record in records:
-        summary.add(record)
+    for trajectory in trajectories:
+        summary.add(trajectory)
     return summary

@@ -131,9 +131,7 @@ def test_structured_method_reaches_the_annotator(tmp_path, method, tools):
             )
         )
         assert result.returncode == 0, result.stderr
-        labelling = [
-            b for b in server.bodies if "tools" in b or "response_format" in b
-        ]
+        labelling = [b for b in server.bodies if "tools" in b or "response_format" in b]
     assert labelling, "the LLM annotator made no request"
     assert all(("tools" in b) == tools for b in labelling)
     if not tools:

@@ -9,13 +9,13 @@ import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from dualalign.generation.annotate import RuleAnnotator, split_sentences
+from dualalign.generation.config import GenerationSettings
 from dualalign.generation.context import MODES, render_sentence_request
 from dualalign.generation.grounding import check_note
 from dualalign.generation.journal import Journal
-from dualalign.generation.config import GenerationSettings
-from dualalign.generation.worker import TaskWorker
 from dualalign.generation.tasks import build_tasks
 from dualalign.generation.vocabulary import Vocabulary
+from dualalign.generation.worker import TaskWorker
 from dualalign.llm import Backend, Capabilities, ChatLLM, LLMSpec, StructuredMethod
 from dualalign.persona import PersonaDistributions, sample_personas
 from dualalign.types import Trajectory

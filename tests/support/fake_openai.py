@@ -120,7 +120,11 @@ class FakeOpenAI:
                 if fault == "500":
                     self._send(500, b'{"error": {"message": "boom"}}', {})
                 elif fault == "429":
-                    self._send(429, b'{"error": {"message": "slow down"}}', {"Retry-After": outer.retry_after})
+                    self._send(
+                        429,
+                        b'{"error": {"message": "slow down"}}',
+                        {"Retry-After": outer.retry_after},
+                    )
                 elif fault == "garbage":
                     self._send(200, b"<html>not json", {})
                 else:

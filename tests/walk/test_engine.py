@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 import shutil
 from collections import Counter, defaultdict
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import pytest
@@ -14,12 +16,17 @@ from scipy import stats
 from dualalign.errors import ConfigError
 from dualalign.ontology import load_disease
 from dualalign.ontology.to_graph import disease_graph
-from dualalign.types import Persona
+from dualalign.types import Persona, Trajectory
 from dualalign.walk import TrajectorySnapshot, WalkSettings, simulate
 from tests.ontology.breakers import read_rows, write_rows
 from tests.paths import ALZ
 
 ALPHA = 1e-3
+
+
+def walked(trajectories: Iterable[Trajectory]) -> list[dict[str, Any]]:
+    """The walks as the JSON records `dualalign walk` writes."""
+    return [t.model_dump(mode="json") for t in trajectories]
 
 
 def _plain(n: int, risk_factors: tuple[str, ...] = ()) -> list[Persona]:
@@ -45,7 +52,7 @@ def snap(alz_graph):
 
 @pytest.fixture(scope="module")
 def plain_records(snap):
-    return list(simulate(snap, _plain(400), seed=21))
+    return walked(simulate(snap, _plain(400), seed=21))
 
 
 def _edges(graph, rel_type):
@@ -167,9 +174,9 @@ def test_terminal_stage_ends_the_timeline(plain_records):
 
 def test_seed_reproduces_and_differs(snap):
     people = _plain(30)
-    a = list(simulate(snap, people, seed=5))
-    assert a == list(simulate(snap, people, seed=5))
-    assert a != list(simulate(snap, people, seed=6))
+    a = walked(simulate(snap, people, seed=5))
+    assert a == walked(simulate(snap, people, seed=5))
+    assert a != walked(simulate(snap, people, seed=6))
     assert a[0]["provenance"]["seed"] == 5
     assert a[0]["provenance"]["graph_checksum"] == snap.checksum
 
@@ -187,7 +194,7 @@ def test_depression_raises_early_neuropsychiatric_mentions(snap, alz_model):
 
     def share(people):
         hit = total = 0
-        for rec in simulate(snap, people, seed=8):
+        for rec in walked(simulate(snap, people, seed=8)):
             for v in rec["visits"]:
                 if None in stages or v["stage"] in stages:
                     for m in v["mentions"]:
@@ -214,8 +221,8 @@ def test_editing_the_knowledge_base_changes_the_walks(tmp_path, snap):
     write_rows(folder / "domain_prevalence.csv", header, rows)
     edited = TrajectorySnapshot.from_graph(disease_graph(load_disease(folder)))
     people = _plain(40)
-    before = list(simulate(snap, people, seed=3))
-    after = list(simulate(edited, people, seed=3))
+    before = walked(simulate(snap, people, seed=3))
+    after = walked(simulate(edited, people, seed=3))
     assert before != after
     fresh = [
         m
@@ -231,9 +238,9 @@ def test_editing_the_knowledge_base_changes_the_walks(tmp_path, snap):
 def test_settings_validate_years_and_multiplier(snap):
     with pytest.raises(Exception, match="years-before"):
         WalkSettings(snap, years_before=50)
-    zero = list(simulate(snap, _plain(5), 1, WalkSettings(snap, density_multiplier=0)))
+    zero = walked(simulate(snap, _plain(5), 1, WalkSettings(snap, density_multiplier=0)))
     assert all(not v["mentions"] for r in zero for v in r["visits"])
-    short = list(simulate(snap, _plain(5), 1, WalkSettings(snap, years_before=2, years_after=0)))
+    short = walked(simulate(snap, _plain(5), 1, WalkSettings(snap, years_before=2, years_after=0)))
     assert all(-2 <= v["period"] <= 0 for r in short for v in r["visits"])
 
 
@@ -255,9 +262,9 @@ def test_settings_state_the_valid_range(snap, settings, expected):
 
 def test_progress_callback_counts_every_trajectory(snap):
     seen: list[int] = []
-    records = list(simulate(snap, _plain(7), 3, on_progress=seen.append))
+    records = walked(simulate(snap, _plain(7), 3, on_progress=seen.append))
     assert sum(seen) == len(records) == 7
-    assert records == list(simulate(snap, _plain(7), 3))  # the callback changes nothing
+    assert records == walked(simulate(snap, _plain(7), 3))  # the callback changes nothing
 
 
 @pytest.mark.neo4j
@@ -267,4 +274,4 @@ def test_walks_identical_from_memory_and_neo4j(alz_graph, memory_store, neo4j_st
     from_memory = TrajectorySnapshot.from_graph(memory_store.export())
     from_neo4j = TrajectorySnapshot.from_graph(neo4j_store.export())
     people = _plain(25, ("depression", "hearing_loss"))
-    assert list(simulate(from_memory, people, 9)) == list(simulate(from_neo4j, people, 9))
+    assert walked(simulate(from_memory, people, 9)) == walked(simulate(from_neo4j, people, 9))

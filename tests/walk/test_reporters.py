@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
+from typing import Any
 
 import pytest
 from scipy import stats
 
 from dualalign.graph.memory_store import MemoryGraphStore
+from dualalign.types import Trajectory
 from dualalign.walk import TrajectorySnapshot, simulate
 from tests.walk.test_engine import ALPHA, _plain, _pooled_chi2
+
+
+def walked(trajectories: Iterable[Trajectory]) -> list[dict[str, Any]]:
+    """The walks as the JSON records `dualalign walk` writes."""
+    return [t.model_dump(mode="json") for t in trajectories]
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +46,7 @@ def test_every_stage_and_note_type_has_reporter_shares(alz_graph, snap):
 
 def test_walked_reporters_follow_the_table(alz_graph, snap):
     """Chi-square: reporter counts per (stage, note type) against REPORTED_BY."""
-    records = list(simulate(snap, _plain(600), seed=5))
+    records = walked(simulate(snap, _plain(600), seed=5))
     observed: dict[tuple[str, str], Counter] = defaultdict(Counter)
     for rec in records:
         for visit in rec["visits"]:
@@ -64,7 +72,7 @@ def test_a_changed_table_changes_the_walks(alz_copy):
     snap = TrajectorySnapshot.from_graph(disease_graph(load_disease(alz_copy)))
     seen = Counter(
         m["reporter"]
-        for rec in simulate(snap, _plain(30), seed=1)
+        for rec in walked(simulate(snap, _plain(30), seed=1))
         for v in rec["visits"]
         for m in v["mentions"]
     )
