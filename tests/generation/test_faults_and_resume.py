@@ -208,3 +208,18 @@ def test_other_settings_in_the_same_folder_are_refused(tmp_path):
         )
     assert other.returncode == 1 and "holds a run with other settings" in other.stderr
     assert len(other.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(("terminal", "quiet"), [(True, False), (True, True), (False, False)])
+def test_progress_bar_on_a_terminal_only(tmp_path, monkeypatch, terminal, quiet):
+    # rich takes TTY_COMPATIBLE=1 for a terminal; a pipe is not one
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.delenv("TTY_COMPATIBLE", raising=False)
+    if terminal:
+        monkeypatch.setenv("TTY_COMPATIBLE", "1")
+    with FakeOpenAI() as server:
+        result = _run(_cmd(server.url, tmp_path / "run", 2, *(["--quiet"] if quiet else [])))
+    assert result.returncode == 0, result.stderr
+    shown = terminal and not quiet
+    assert ("tasks/s" in result.stderr and "2/2" in result.stderr) == shown, result.stderr
+    assert ("eta" in result.stderr) == shown

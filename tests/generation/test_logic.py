@@ -239,3 +239,23 @@ def test_a_retry_round_writes_with_fresh_seeds(trajectories, vocab):
     seen.clear()
     worker.run(task, 1)
     assert first and seen and not set(first) & set(seen)
+
+
+def test_a_failed_llm_annotation_is_one_log_line_and_leaves_rule_labels(vocab, caplog):
+    from dualalign.generation.calls import Caller, Meter
+    from dualalign.generation.config import Annotator
+    from dualalign.generation.labelling import Labeller
+
+    class Broken:
+        def annotate(self, sentences):
+            raise ValueError("3 validation errors for SentenceLabels2\nlabels.0\n  bad input")
+
+    caller = Caller(_fake([]), retries=1, backoff=0.0)
+    labeller = Labeller(RuleAnnotator(vocab), Broken(), Annotator.LLM, caller)  # type: ignore[arg-type]
+    with caplog.at_level("WARNING", logger="dualalign"):
+        labelled = labeller.label(["Pt reports forgetting names.", "BP 120/80."], Meter())
+    assert labelled.llm is None and labelled.lead == Annotator.RULE
+    assert len(labelled.rule) == 2
+    messages = [r.getMessage() for r in caplog.records]
+    assert len(messages) == 1 and "\n" not in messages[0]
+    assert "ValueError" in messages[0] and "SentenceLabels2" in messages[0]
