@@ -5,6 +5,8 @@ Two passes, both vectorised (pandas/numpy group-bys, no loop per row):
 1. **Partition.** Each batch of the file is mapped to the vocabulary (codes) and appended to
    one of ``P`` temporary Parquet files chosen by a hash of ``patient_id``, so every patient's
    rows land in one partition.
+   Patient and note ids travel as 64-bit hashes (a collision, about 1 in 10^7 for a
+   million patients, would merge two patients' counts), so partitions hold numbers only.
 2. **Aggregate.** Each partition is read whole (about ``rows / P`` rows), its notes are put in
    time order per patient, mention slots are aligned between consecutive notes exactly as the
    walk engine carries them (the k-th mention of a note follows from the k-th mention of the
@@ -38,12 +40,12 @@ __all__ = ["Counts", "count_observations"]
 #: the ``sym`` code of a row with an empty term: a note without any symptom mention
 NO_MENTION = -3
 #: rows per partition aimed at (bounds the memory of pass 2)
-PARTITION_ROWS = 1_500_000
+PARTITION_ROWS = 500_000
 
 _SCHEMA = pa.schema(
     [
-        ("pid", pa.string()),
-        ("note", pa.string()),
+        ("pid", pa.uint64()),
+        ("note", pa.uint64()),
         ("years", pa.float64()),
         ("order", pa.float64()),
         ("row", pa.int64()),
@@ -137,7 +139,12 @@ class Counts:
 
 
 def _issue(frame: pd.DataFrame, mask: np.ndarray, issue: str, values: pd.Series) -> pd.DataFrame:
-    sub = pd.DataFrame({"value": values[mask].to_numpy(), "pid": frame["patient_id"][mask]})
+    sub = pd.DataFrame(
+        {
+            "value": np.asarray(values[mask], dtype=object).astype(str),
+            "pid": np.asarray(frame["patient_id"][mask], dtype=object).astype(str),
+        }
+    )
     sub["issue"] = issue
     return sub.groupby(["issue", "value", "pid"]).size().rename("mentions").reset_index()
 
@@ -190,11 +197,7 @@ class _Partitions:
 
     def add(self, frame: pd.DataFrame) -> None:
         P = len(self.paths)
-        part = (
-            pd.util.hash_array(frame["pid"].to_numpy(dtype=object), categorize=True) % P
-            if P > 1
-            else np.zeros(len(frame), dtype=np.uint64)
-        )
+        part = frame["pid"].to_numpy() % np.uint64(P)
         for i in np.unique(part):
             sub = frame[part == i]
             table = pa.Table.from_pandas(sub, schema=_SCHEMA, preserve_index=False)
@@ -211,6 +214,14 @@ class _Partitions:
                 writer.close()
                 out.append(path)
         return out
+
+
+def _hashed(values: pd.Series) -> np.ndarray:
+    """64-bit hashes of text ids (hashed once per distinct value): partitions hold no strings,
+    and their size does not grow with the number of distinct ids in the file."""
+    cats = values.cat.categories.to_numpy(dtype=object)
+    table = pd.util.hash_array(cats) if len(cats) else np.zeros(1, dtype=np.uint64)
+    return table[values.cat.codes.to_numpy()]
 
 
 def _normalised(
@@ -239,8 +250,8 @@ def _normalised(
         )
     out = pd.DataFrame(
         {
-            "pid": frame["patient_id"],
-            "note": frame.get("note_id", None),
+            "pid": _hashed(frame["patient_id"]),
+            "note": _hashed(frame["note_id"]) if "note_id" in frame else np.uint64(0),
             "years": frame["years"],
             "order": (
                 frame["mention_index"]

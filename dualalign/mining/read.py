@@ -28,6 +28,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.dataset as pads
+import pyarrow.parquet as pq
 
 from dualalign.errors import ObservationError
 
@@ -105,16 +106,22 @@ class ObservationSource:
             )
             try:
                 for rb in reader:
-                    yield rb.to_pandas()
+                    yield _arrow_frame(rb)
             except pa.ArrowInvalid as exc:
                 raise ObservationError(
                     f"{self.path}: not readable as CSV ({_first_line(exc)}); save it as "
                     "comma-separated UTF-8 text with one header row"
                 ) from exc
             return
-        dataset = pads.dataset(self.path, format="parquet")
-        for rb in dataset.to_batches(columns=wanted, batch_size=batch_rows):
-            yield _parquet_frame(rb)
+        files = (
+            sorted(self.path.rglob("*.parquet")) + sorted(self.path.rglob("*.pq"))
+            if self.path.is_dir()
+            else [self.path]
+        )
+        for file in files:
+            parquet = pq.ParquetFile(file, pre_buffer=False, buffer_size=1 << 20)
+            for rb in parquet.iter_batches(batch_size=batch_rows, columns=wanted):
+                yield _arrow_frame(rb)
 
     # ------------------------------------------------------------------ checking
 
@@ -125,14 +132,14 @@ class ObservationSource:
             raise ObservationError(f"{self.where(first + int(bad[0]))}: {message}{more}; {fix}")
 
     def _check(self, frame: pd.DataFrame, first: int) -> pd.DataFrame:
-        pid = frame["patient_id"].astype("string").str.strip()
+        pid = _text(frame["patient_id"])
         self._fail_row(
-            (pid.isna() | (pid == "")).to_numpy(),
+            (pid == "").to_numpy(),
             first,
             "empty patient_id",
             "give every row the id of its patient",
         )
-        out = pd.DataFrame({"patient_id": pid.astype(object)})
+        out = pd.DataFrame({"patient_id": pid})
         if self.has("years_from_diagnosis"):
             raw = frame["years_from_diagnosis"]
             years = pd.to_numeric(raw, errors="coerce")
@@ -164,18 +171,18 @@ class ObservationSource:
                 "the mention is dated after death_date",
                 "correct the dates, or drop mentions recorded after death",
             )
-        term = frame["term"].astype("string").fillna("").str.strip()
-        out["term"] = term.astype(object)
+        out["term"] = _text(frame["term"])
         for name in OPTIONAL:
-            if self.has(name) and name != "death_date":
-                values = frame[name].astype("string").fillna("").str.strip()
-                out[name] = values.astype(object)
+            if self.has(name) and name not in ("death_date", "mention_index"):
+                out[name] = _text(frame[name])
         if self.has("mention_index"):
-            idx = pd.to_numeric(out["mention_index"], errors="coerce")
+            raw = frame["mention_index"]
+            idx = pd.to_numeric(raw, errors="coerce")
+            bad = idx.isna() & raw.notna() & (raw.astype(str).str.strip() != "")
             self._fail_row(
-                (idx.isna() & (out["mention_index"] != "")).to_numpy(),
+                bad.to_numpy(),
                 first,
-                f"mention_index {_shown(out['mention_index'], idx.isna())} is not a number",
+                f"mention_index {_shown(raw, bad)} is not a number",
                 "give the mention's position in its note (0, 1, 2 ...) or leave it empty",
             )
             out["mention_index"] = idx.fillna(0).astype(float)
@@ -190,8 +197,9 @@ class ObservationSource:
             parsed = pd.to_datetime(raw).dt.tz_localize(None) if raw.dt.tz else raw
             missing = parsed.isna()
         else:
-            text = raw.astype("string").fillna("").str.strip()
-            parsed = pd.to_datetime(text, errors="coerce", format="ISO8601")
+            text = _text(raw)
+            cats = pd.to_datetime(pd.Series(text.cat.categories), errors="coerce", format="ISO8601")
+            parsed = pd.Series(cats.to_numpy()[text.cat.codes.to_numpy()], index=text.index)
             missing = text == ""
             self._fail_row(
                 (parsed.isna() & ~missing).to_numpy(),
@@ -217,17 +225,37 @@ def _first_line(exc: Exception) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
-def _parquet_frame(rb: pa.RecordBatch) -> pd.DataFrame:
-    """A Parquet batch as pandas: dates stay datetimes, everything else becomes text."""
+#: columns read as numbers; every other text column becomes a pandas Categorical
+_NUMERIC = ("years_from_diagnosis", "mention_index")
+
+
+def _arrow_frame(rb: pa.RecordBatch) -> pd.DataFrame:
+    """A batch as pandas without a Python string per cell: text is dictionary-encoded (a
+    Categorical), dates stay datetimes, numbers stay numbers."""
     cols = {}
     for name, col in zip(rb.schema.names, rb.columns, strict=True):
         if pa.types.is_timestamp(col.type) or pa.types.is_date(col.type):
             cols[name] = pd.to_datetime(col.to_pandas())
         elif pa.types.is_floating(col.type) or pa.types.is_integer(col.type):
             cols[name] = col.to_pandas()
-        else:
+        elif name.strip().lower() in _NUMERIC:
             cols[name] = col.cast(pa.string()).to_pandas()
+        else:
+            if not pa.types.is_dictionary(col.type):
+                col = col.cast(pa.string()).dictionary_encode()
+            cols[name] = col.to_pandas()
     return pd.DataFrame(cols)
+
+
+def _text(values: pd.Series) -> pd.Series:
+    """Stripped text as a Categorical ("" for missing), cleaned once per distinct value."""
+    if not isinstance(values.dtype, pd.CategoricalDtype):
+        values = values.astype("category")
+    cats = pd.Series(values.cat.categories.astype(str)).str.strip()
+    uniques, inverse = np.unique(np.append(cats.to_numpy(dtype=object), ""), return_inverse=True)
+    codes = values.cat.codes.to_numpy()
+    new = np.where(codes >= 0, inverse[:-1][codes] if len(cats) else 0, inverse[-1])
+    return pd.Series(pd.Categorical.from_codes(new, categories=list(uniques)), index=values.index)
 
 
 def _format(path: Path) -> str:
