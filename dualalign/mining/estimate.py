@@ -55,7 +55,7 @@ import numpy as np
 from dualalign.mining.aggregate import Counts
 from dualalign.mining.suppress import Log, categorical, proportion, rate
 from dualalign.mining.terms import Vocabulary
-from dualalign.ontology.model import DiseaseModel
+from dualalign.ontology.model import DiseaseModel, ReporterRate
 from dualalign.ontology.to_graph import emission_weights
 
 __all__ = ["Estimates", "estimate", "truncated_poisson_mean"]
@@ -486,9 +486,9 @@ def _reporters(ctx: _Ctx, out: Estimates) -> None:
     c, v = ctx.counts, ctx.vocab
     rpos = {r: i for i, r in enumerate(v.reporters)}
     npos = {n: i for i, n in enumerate(v.note_types)}
-    base: dict[tuple[str, str | None], dict[str, object]] = defaultdict(dict)
-    for r in ctx.model.reporter_rates:
-        base[(r.stage, r.note_type)][r.reporter] = r
+    base: dict[tuple[str, str | None], dict[str, ReporterRate]] = defaultdict(dict)
+    for rr in ctx.model.reporter_rates:
+        base[(rr.stage, rr.note_type)][rr.reporter] = rr
     rows: list[Row] = []
     for (stage, nt), by_rep in base.items():
         s = v.stages.index(stage)
@@ -509,16 +509,16 @@ def _reporters(ctx: _Ctx, out: Estimates) -> None:
             names=[f"reporter={r}" for r in v.reporters],
             row=f"stage={stage}; note_type={nt or '*'}",
         )
-        for r, row in by_rep.items():
-            m = rpos[r]
+        for rep_id, rep_row in by_rep.items():
+            m = rpos[rep_id]
             rows.append(
                 {
                     "stage": stage,
                     "note_type": nt or "*",
-                    "reporter": r,
+                    "reporter": rep_id,
                     "probability": _fmt(share[m]),
-                    "source": ctx.source if mined[m] else row.source,
-                }  # type: ignore[attr-defined]
+                    "source": ctx.source if mined[m] else rep_row.source,
+                }
             )
     out.tables["reporter_rates"] = rows
 
@@ -567,33 +567,33 @@ def _personas(ctx: _Ctx, out: Estimates) -> None:
         return
     rf_rows: list[Row] = []
     rpos = {r: i for i, r in enumerate(v.risk_factors)}
-    for row in ctx.model.risk_factor_prevalence:
-        if row.population != pop:
-            rf_rows.append(_as_row(row))
+    for prev in ctx.model.risk_factor_prevalence:
+        if prev.population != pop:
+            rf_rows.append(_as_row(prev))
             continue
-        f = rpos[row.risk_factor]
-        if row.condition is None:
+        f = rpos[prev.risk_factor]
+        if prev.condition is None:
             yes, known = c.p_rf[f], c.p_rf_known
-            cell = f"population={pop}; risk_factor={row.risk_factor}; condition=*"
+            cell = f"population={pop}; risk_factor={prev.risk_factor}; condition=*"
         else:
-            cats = v.categories.get(row.condition.attribute, ())
+            cats = v.categories.get(prev.condition.attribute, ())
             key = (
-                (row.condition.attribute, cats.index(row.condition.category))
-                if row.condition.category in cats
+                (prev.condition.attribute, cats.index(prev.condition.category))
+                if prev.condition.category in cats
                 else None
             )
             yes = c.p_rf_cond[key][f] if key in c.p_rf_cond else 0.0
             known = c.p_cond_known.get(key, 0) if key else 0
             cell = (
-                f"population={pop}; risk_factor={row.risk_factor}; condition="
-                f"{row.condition.attribute}={row.condition.category}"
+                f"population={pop}; risk_factor={prev.risk_factor}; condition="
+                f"{prev.condition.attribute}={prev.condition.category}"
             )
-        value, mined = proportion(float(yes), float(known), row.prevalence, k=ctx.k, a=ctx.a)
-        if not mined:
+        value, ok = proportion(float(yes), float(known), prev.prevalence, k=ctx.k, a=ctx.a)
+        if not ok:
             ctx.log.cell("risk_factor_prevalence.csv", cell)
-        new = _as_row(row)
+        new = _as_row(prev)
         new["prevalence"] = _fmt(value)
-        if mined:
+        if ok:
             new["source"], new["note"] = ctx.source, "mined: share of patients"
         rf_rows.append(new)
     out.tables["risk_factor_prevalence"] = rf_rows
