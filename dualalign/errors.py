@@ -2,6 +2,7 @@
 
 DualAlignError
 ├── ConfigError (also ValueError)          bad option, environment variable or config file
+│   └── ObservationError                   a cohort observation file cannot be mined
 ├── OntologyError                          a disease knowledge base cannot be used
 │   ├── OntologyNotFoundError (KeyError)   no such disease registered / no such folder
 │   └── OntologyValidationError            the folder breaks the format; carries every problem
@@ -26,6 +27,7 @@ __all__ = [
     "GraphEmptyError",
     "OntologyError",
     "OntologyNotFoundError",
+    "ObservationError",
     "OntologyValidationError",
     "Problem",
     "StoreError",
@@ -40,6 +42,11 @@ class DualAlignError(Exception):
 
 class ConfigError(DualAlignError, ValueError):
     """An option, environment variable or configuration value is invalid."""
+
+
+class ObservationError(ConfigError):
+    """An observation file given to `dualalign mine` is unusable (missing column, bad date,
+    empty file, unknown format ...); the message names the file, the row and the fix."""
 
 
 class OntologyError(DualAlignError):

@@ -10,6 +10,7 @@ from dualalign.cli.annotate import annotate_command
 from dualalign.cli.evaluate import curate_command, evaluate_command, report_command
 from dualalign.cli.generate import generate_command
 from dualalign.cli.graph import graph_app
+from dualalign.cli.mine import mine_command
 from dualalign.cli.ontology import ontology_app
 from dualalign.cli.query import query_command
 from dualalign.cli.walk import personas_app, walk_command
@@ -26,6 +27,7 @@ app.command("annotate")(annotate_command)
 app.command("evaluate")(evaluate_command)
 app.command("report")(report_command)
 app.command("curate")(curate_command)
+app.command("mine")(mine_command)
 
 
 @app.command("version")
