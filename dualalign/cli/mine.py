@@ -68,6 +68,23 @@ def mine_command(
         ),
     ] = 1.0,
     overwrite: Annotated[bool, typer.Option(help="Replace a non-empty --out folder.")] = False,
+    hpo: Annotated[
+        bool,
+        typer.Option(
+            "--hpo",
+            help="Also map terms through HPO names and synonyms of the lexicon's HPO ids "
+            "(extra hpo; DUALALIGN_HPO_DATA names a release folder, else hpo3's own).",
+        ),
+    ] = False,
+    hpo_depth: Annotated[
+        int,
+        typer.Option(
+            "--hpo-depth",
+            min=0,
+            max=5,
+            help="With --hpo: also the names of subclasses down to this depth.",
+        ),
+    ] = 0,
     quiet: Quiet = False,
 ) -> None:
     """Mine a disease folder from a cohort's symptom mentions: only aggregates leave, cells
@@ -85,6 +102,7 @@ def mine_command(
             density_multiplier=density_multiplier,
             overwrite=overwrite,
             on_rows=bar.advance,
+            hpo_depth=hpo_depth if hpo else None,
         )
     patients = f"{result.patients}" if result.patients >= k else f"fewer than {k}"
     console.print(
@@ -98,6 +116,12 @@ def mine_command(
         + ")",
         markup=False,
     )
+    if result.hpo is not None:
+        console.print(
+            f"HPO {result.hpo.version}: {len(result.hpo.phrases)} phrases added to term "
+            f"mapping. {result.hpo.attribution}",
+            markup=False,
+        )
     issues = result.issues
     unmapped = issues[issues["issue"].isin(["unmapped term", "ambiguous term"])]
     if len(unmapped):

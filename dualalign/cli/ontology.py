@@ -15,6 +15,7 @@ from dualalign.errors import DualAlignError, OntologyError, OntologyValidationEr
 from dualalign.ontology import (
     DiseaseModel,
     check_folder,
+    hpo,
     list_diseases,
     load_disease,
     register_disease,
@@ -120,6 +121,31 @@ def show_command(
 ) -> None:
     """Print a readable summary of a disease knowledge base."""
     _show(load_disease(resolve_disease(disease)))
+
+
+@ontology_app.command("hpo")
+def hpo_command(
+    disease: Annotated[str, typer.Argument(help="A disease name or a folder path.")],
+    depth: Annotated[
+        int,
+        typer.Option(min=0, max=5, help="Also the names of subclasses down to this depth."),
+    ] = 0,
+) -> None:
+    """List the phrases HPO adds to a disease's lexicon (extra hpo; DUALALIGN_HPO_DATA names
+    an HPO release folder, else the release hpo3 ships). Nothing is written."""
+    found = hpo.expand(load_disease(resolve_disease(disease)), depth=depth)
+    table = Table("symptom", "phrase", "HPO term", "via", "depth", title="HPO phrases")
+    for p in found.phrases:
+        table.add_row(p.symptom, p.phrase, p.hpo_id, p.via, str(p.distance))
+    console.print(table)
+    for phrase, why in found.skipped:
+        console.print(f"left out: {phrase!r}: {why}", markup=False)
+    if found.unknown_ids:
+        console.print("not in this HPO release: " + ", ".join(found.unknown_ids), markup=False)
+    console.print(
+        f"{len(found.phrases)} phrases from HPO {found.version}. {found.attribution}",
+        markup=False,
+    )
 
 
 @ontology_app.command("validate")

@@ -26,6 +26,8 @@ from dualalign.mining.estimate import Estimates, estimate
 from dualalign.mining.read import open_observations
 from dualalign.mining.terms import Vocabulary
 from dualalign.mining.write import check_target, report_rows, write_folder
+from dualalign.ontology.hpo import HpoExpansion, with_synonyms
+from dualalign.ontology.hpo import expand as expand_hpo
 from dualalign.ontology.loader import load_disease
 
 __all__ = ["DEFAULT_K", "DEFAULT_PSEUDO_COUNT", "MiningResult", "mine"]
@@ -49,6 +51,7 @@ class MiningResult:
     issues: pd.DataFrame
     suppressed: int
     complete_notes: bool
+    hpo: HpoExpansion | None = None
 
 
 def file_sha256(path: Path) -> str:
@@ -79,12 +82,18 @@ def mine(
     density_multiplier: float = 1.0,
     overwrite: bool = False,
     on_rows: Callable[[int], None] | None = None,
+    hpo_depth: int | None = None,
 ) -> MiningResult:
     """Mine ``observations`` into a disease folder at ``out`` based on the folder ``base``.
 
+    ``hpo_depth`` (not None) also maps terms through HPO names and synonyms of the base's
+    HPO references and their subclasses down to that depth (:mod:`dualalign.ontology.hpo`);
+    the folder written keeps the base lexicon.
+
     Raises:
         ObservationError: the observation file is unusable (message names row and fix).
-        ConfigError: a bad option, or ``out`` exists and is not empty without ``overwrite``.
+        ConfigError: a bad option, ``out`` exists and is not empty without ``overwrite``,
+            or ``hpo_depth`` is given without the ``hpo`` extra.
         OntologyValidationError: the base folder (or, a bug, the result) is invalid.
     """
     if k < 1:
@@ -105,8 +114,10 @@ def mine(
             f"--population {population} is not a population of {model.name}; use one of: "
             + ", ".join(pops)
         )
+    hpo = None if hpo_depth is None else expand_hpo(model, depth=hpo_depth)
     source = open_observations(observations)
-    vocab = Vocabulary.build(model, population)
+    lexicon = model if hpo is None else with_synonyms(model, hpo.synonyms())
+    vocab = Vocabulary.build(lexicon, population)
     spos = {s: i for i, s in enumerate(vocab.stages)}
     npos = {n: i for i, n in enumerate(vocab.note_types)}
     specific = {(spos[r.stage], npos[r.note_type]) for r in model.reporter_rates if r.note_type}
@@ -142,6 +153,12 @@ def mine(
             f"pseudo-count={pseudo_count:g}, "
             f"base {model.name} (checksum {model.checksum[:12]}); cells supported by fewer "
             f"than k patients keep the base value (suppression.csv)"
+            + (
+                ""
+                if hpo is None
+                else f"; terms also mapped through HPO release {hpo.version} "
+                f"(depth {hpo_depth}). {hpo.attribution}"
+            )
         ),
         "locator": f"sha256:{sha}",
         "confidence": "U",
@@ -166,4 +183,5 @@ def mine(
         issues,
         len(log.rows),
         counts.complete_notes,
+        hpo,
     )
