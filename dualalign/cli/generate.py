@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import typer
 
 from dualalign.cli._app import console
+from dualalign.cli._executor import Executor, ExecutorOption, RayAddress, Workers, check_ray_options
 from dualalign.cli._options import StoreKind, StoreOptions, with_store
 from dualalign.cli._progress import Quiet, progress_bar
 from dualalign.errors import ConfigError, GraphEmptyError
@@ -116,7 +117,12 @@ def generate_command(
     llm: Annotated[Backend, typer.Option(help="LLM back-end.")] = Backend.LOCAL,
     model: Annotated[str | None, typer.Option(help="Model name (openai back-end).")] = None,
     base_url: Annotated[
-        str | None, typer.Option(envvar="OPENAI_BASE_URL", help="OpenAI-compatible server URL.")
+        list[str] | None,
+        typer.Option(
+            envvar="OPENAI_BASE_URL",
+            help="OpenAI-compatible server URL; repeat it (or space-separate the variable's "
+            "value) to spread --executor ray workers over several servers.",
+        ),
     ] = None,
     model_path: Annotated[
         str | None, typer.Option(help="hf: model folder or GGUF file; local: a GGUF file.")
@@ -181,6 +187,9 @@ def generate_command(
     ] = False,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not use the LLM cache.")] = False,
     overwrite: Annotated[bool, typer.Option(help="Discard an earlier run in --out.")] = False,
+    executor: ExecutorOption = Executor.single,
+    ray_address: RayAddress = "auto",
+    workers: Workers = None,
     retry_failed: Annotated[
         bool,
         typer.Option(
@@ -198,13 +207,25 @@ def generate_command(
 ) -> None:
     """Write notes for personas' trajectories with an LLM and label every sentence."""
     # LangChain and the OpenAI SDK load here, not at every command's start-up
+    from dualalign.generation.on_ray import RayPlan
     from dualalign.generation.pipeline import RunOptions, check_models, run_generation
 
+    check_ray_options(executor, workers)
+    urls = tuple(dict.fromkeys(base_url or ()))
+    if len(urls) > 1 and (executor is not Executor.ray or llm is not Backend.OPENAI):
+        raise ConfigError(
+            "several --base-url values need --executor ray and --llm openai; add them or "
+            "give one --base-url"
+        )
+    if executor is Executor.ray:
+        from dualalign.cluster import import_ray
+
+        import_ray()  # not installed: fail before any work
     if out.exists() and not out.is_dir():
         raise ConfigError(f"--out {out} is a file; give a folder such as runs/demo/")
-    if trajectories is not None and not trajectories.is_file():
+    if trajectories is not None and not trajectories.exists():
         raise ConfigError(
-            f"--trajectories {trajectories}: no such file; write one with "
+            f"--trajectories {trajectories}: no such file or folder; write one with "
             "`dualalign walk --out FILE.jsonl`"
         )
     req = _request(
@@ -218,7 +239,7 @@ def generate_command(
         trajectories=str(trajectories) if trajectories else None,
         backend=llm,
         model=model,
-        base_url=base_url,
+        base_url=urls[0] if urls else None,
         model_path=model_path,
         q8=q8,
         temperature=temperature,
@@ -253,6 +274,7 @@ def generate_command(
                 retry_failed=retry_failed,
                 overwrite=overwrite,
                 progress=show,
+                ray=RayPlan(ray_address, workers, urls) if executor is Executor.ray else None,
             ),
         )
     console.print(_summary(manifest, out), markup=False)

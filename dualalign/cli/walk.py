@@ -3,7 +3,8 @@
 (No ``from __future__ import annotations``: typer reads the annotations at run time.)
 """
 
-from collections.abc import Iterable, Iterator
+import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -11,15 +12,17 @@ import typer
 from rich.table import Table
 
 from dualalign.cli._app import console
+from dualalign.cli._executor import Executor, ExecutorOption, RayAddress, Workers, check_ray_options
 from dualalign.cli._options import StoreOptions, check_output_file, with_store
 from dualalign.cli._progress import Quiet, progress_bar
 from dualalign.errors import ConfigError
 from dualalign.files import read_jsonl, write_jsonl
 from dualalign.graph import GraphData, GraphStore
 from dualalign.persona import PersonaDistributions, persona_graph_items, sample_personas
-from dualalign.types import Persona, Trajectory
-from dualalign.walk import TrajectorySnapshot, WalkSettings, simulate
+from dualalign.types import Persona
+from dualalign.walk import TrajectorySnapshot, WalkSettings
 from dualalign.walk.engine import MAX_DENSITY_MULTIPLIER
+from dualalign.walk.output import Block, WalkFormat, WalkJob, open_sink, walk_blocks
 from dualalign.walk.summary import TrajectorySummary
 
 __all__ = ["personas_app", "walk_command"]
@@ -32,6 +35,8 @@ personas_app = typer.Typer(
 MAX_PATIENTS = 1_000_000
 #: Seeds are non-negative 63-bit integers.
 MAX_SEED = 2**63 - 1
+#: The most Parquet parts one walk writes.
+MAX_FILES = 10_000
 
 
 def _density(value: float | None) -> float | None:
@@ -136,12 +141,37 @@ def _print_summary(s: TrajectorySummary, out: Path) -> None:
     )
 
 
-def _summarised(
-    trajectories: Iterable[Trajectory], summary: TrajectorySummary
-) -> Iterator[Trajectory]:
-    for trajectory in trajectories:
-        summary.add(trajectory)
-        yield trajectory
+def _check_out(out: Path, files: int, overwrite: bool) -> None:
+    if files == 1:
+        check_output_file(out, "--out", "trajectories.jsonl")
+        return
+    if out.exists() and not out.is_dir():
+        raise ConfigError(
+            f"--out {out} is a file, but --files {files} writes a folder; give a folder name"
+        )
+    if out.is_dir() and any(out.iterdir()) and not overwrite:
+        raise ConfigError(
+            f"--out {out} is a folder that is not empty; add --overwrite to replace it"
+        )
+    check_output_file(out / "manifest.json", "--out", "trajectories")
+
+
+def _blocks(
+    executor: Executor,
+    ray_address: str,
+    workers: int | None,
+    job: WalkJob,
+    people: list[Persona],
+    advance: Callable[[int], None],
+) -> Iterator[Block]:
+    if executor is Executor.single:
+        return walk_blocks(job, people, advance)
+    from dualalign.cluster import connect
+    from dualalign.walk.on_ray import walk_on_ray
+
+    ray = connect(ray_address, workers or os.cpu_count() or 1)
+    slots = workers or int(ray.cluster_resources().get("CPU", 1))
+    return walk_on_ray(ray, job, people, slots, advance)
 
 
 @with_store
@@ -174,10 +204,31 @@ def walk_command(
         int | None, typer.Option(help="Years after diagnosis (0 up to what the graph covers).")
     ] = None,
     store_personas: StorePersonas = False,
+    files: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=MAX_FILES,
+            help="1: one JSONL file; more: --out is a folder of that many Parquet parts "
+            "plus manifest.json.",
+        ),
+    ] = 1,
+    overwrite: Annotated[
+        bool, typer.Option(help="With --files above 1: replace a folder that is not empty.")
+    ] = False,
+    executor: ExecutorOption = Executor.single,
+    ray_address: RayAddress = "auto",
+    workers: Workers = None,
     quiet: Quiet = False,
 ) -> None:
-    """Sample personas and walk their symptom trajectories; write one JSON object per patient."""
-    check_output_file(out, "--out", "trajectories.jsonl")
+    """Sample personas and walk their symptom trajectories; write one JSON object per patient
+    (or, with --files, Parquet parts)."""
+    check_ray_options(executor, workers)
+    _check_out(out, files, overwrite)
+    if executor is Executor.ray:
+        from dualalign.cluster import import_ray
+
+        import_ray()  # not installed: fail before any work
     with store.open() as source:
         graph = source.export()
         snapshot = TrajectorySnapshot.from_graph(graph)
@@ -194,10 +245,26 @@ def walk_command(
         )
         if store_personas:
             _check_storable(graph, people)
+        fmt = WalkFormat.jsonl if files == 1 else WalkFormat.parquet
+        job = WalkJob(snapshot, seed, settings, fmt)
+        facts = {
+            "seed": seed,
+            "population": population if personas is None else None,
+            "personas": str(personas) if personas is not None else None,
+            "graph_checksum": snapshot.checksum,
+            "disease": snapshot.disease,
+            "density_multiplier": settings.density_multiplier,
+            "years_before": settings.years_before,
+            "years_after": settings.years_after,
+        }
         summary = TrajectorySummary()
-        with progress_bar("walking", len(people), quiet=quiet, unit="patients") as bar:
-            walks = simulate(snapshot, people, seed, settings, on_progress=bar.advance)
-            write_jsonl(out, _summarised(walks, summary))
+        with (
+            progress_bar("walking", len(people), quiet=quiet, unit="patients") as bar,
+            open_sink(out, fmt, files, len(people), facts) as sink,
+        ):
+            for payload, part in _blocks(executor, ray_address, workers, job, people, bar.advance):
+                sink.write(payload)
+                summary.merge(part)
         if store_personas:
             _store(source, people)
     _print_summary(summary, out)

@@ -21,11 +21,12 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from dualalign.errors import ConfigError, GenerationError
-from dualalign.files import read_jsonl
-from dualalign.generation.config import Annotator, GenerationSettings
+from dualalign.generation.config import GenerationSettings
 from dualalign.generation.context import NoteTask
 from dualalign.generation.journal import Journal
+from dualalign.generation.models import build_models, use_cache
 from dualalign.generation.modes import Format
+from dualalign.generation.on_ray import RayPlan, on_ray
 from dualalign.generation.prompts import (
     ANNOTATION_VERSION,
     NARRATIVE_VERSION,
@@ -33,13 +34,13 @@ from dualalign.generation.prompts import (
     STYLE_SENTENCE_VERSION,
     UNCONSTRAINED_VERSION,
 )
-from dualalign.generation.runner import Progress, Runner, tasks_to_retry
+from dualalign.generation.runner import Progress, Runner, tasks_to_retry, threaded
 from dualalign.generation.style import StyleExamples
 from dualalign.generation.tasks import build_tasks
 from dualalign.generation.vocabulary import Vocabulary
 from dualalign.generation.worker import TaskWorker
 from dualalign.graph.data import GraphData
-from dualalign.llm import ChatLLM, LLMSpec, SQLiteLLMCache, make_llm
+from dualalign.llm import LLMSpec
 from dualalign.persona import PersonaDistributions, sample_personas
 from dualalign.records import (
     AGREEMENT_KEYS,
@@ -53,6 +54,7 @@ from dualalign.records import (
 )
 from dualalign.types import Trajectory
 from dualalign.walk import TrajectorySnapshot, simulate
+from dualalign.walk.output import read_trajectories
 
 __all__ = ["RunOptions", "RunRequest", "check_models", "prepare_tasks", "run_generation"]
 
@@ -100,6 +102,8 @@ class RunOptions:
     #: discard an earlier run in the folder (only once the settings have been checked)
     overwrite: bool = False
     progress: Callable[[Progress], None] | None = None
+    #: run the tasks on Ray workers instead of this process's threads
+    ray: RayPlan | None = None
 
 
 def _versions() -> dict[str, str]:
@@ -115,7 +119,7 @@ def _versions() -> dict[str, str]:
 def _trajectories(req: RunRequest, graph: GraphData) -> list[Trajectory]:
     if req.trajectories:
         path = Path(req.trajectories)
-        found = read_jsonl(path, Trajectory)[: req.patients]
+        found = read_trajectories(path)[: req.patients]
         if not found:
             raise ConfigError(
                 f"--trajectories {path} holds no trajectories; write some with "
@@ -164,19 +168,7 @@ def check_models(req: RunRequest) -> None:
     Raises:
         ConfigError: what is wrong and how to fix it.
     """
-    _models(req)
-
-
-def _models(req: RunRequest) -> tuple[ChatLLM, ChatLLM | None]:
-    """The writer, and for an in-process model that labels too, a second instance, so that
-    each keeps its prompt prefix warm. Bad settings fail here, before anything is written."""
-    llm = make_llm(req.llm)
-    in_process = llm.caps.in_process
-    labels = Annotator.LLM in req.generation.resolved_annotators(in_process)
-    annotator = make_llm(req.llm, check=False) if in_process and labels else None
-    if labels:
-        (annotator or llm).method(req.llm.structured_method)  # unsupported: fail now
-    return llm, annotator
+    build_models(req.llm, req.generation)
 
 
 def _provenance(req: RunRequest, graph: GraphData, model: str, style: bool) -> RunProvenance:
@@ -285,11 +277,8 @@ def run_generation(
     tasks = prepare_tasks(req, graph)
     vocab = Vocabulary.from_graph(graph)
     style, style_checksum = _style(req, vocab)
-    llm, annotator = _models(req)
-    cache = SQLiteLLMCache(options.cache) if options.cache is not None else None
-    for model in (llm, annotator):
-        if model is not None and cache is not None:
-            model.model.cache = cache
+    llm, annotator = build_models(req.llm, req.generation)
+    cache = use_cache(options.cache, llm, annotator)
     try:
         provenance = _provenance(req, graph, llm.label, style is not None)
         identity: dict[str, Any] = {
@@ -314,14 +303,24 @@ def run_generation(
         journal = Journal(out)
         resumed = journal.open(identity, manifest.model_dump(mode="json", exclude={"identity"}))
         previous = _retry(journal, options.retry_failed) if resumed else {}
-        worker = TaskWorker(llm, vocab, req.generation, annotator_llm=annotator, style=style)
-        runner = Runner(worker)
+        if options.ray is None:
+            worker = TaskWorker(llm, vocab, req.generation, annotator_llm=annotator, style=style)
+            execute = threaded(worker, options.concurrency)
+        else:
+            execute = on_ray(
+                options.ray,
+                req.llm,
+                req.generation,
+                vocab,
+                style,
+                options.concurrency,
+                options.cache,
+            )
         if options.progress:
             options.progress(Progress(done=len(journal.done), total=len(tasks)))
-        runner.run(
+        Runner(execute).run(
             tasks,
             journal,
-            options.concurrency,
             previous=previous,
             on_done=options.progress or (lambda _: None),
         )

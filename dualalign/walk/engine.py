@@ -17,8 +17,10 @@ For each persona, over the years around diagnosis (period 0):
    a draw from ``REPORTED_BY`` of the visit's stage and note type.
 
 A persona's risk factors multiply the weights their ``MODIFIES`` edges target (then rows are
-renormalised). All draws come from one seeded generator and are vectorised across patients,
-in chunks of ``CHUNK`` patients to bound memory.
+renormalised). Draws are vectorised across patients in blocks of ``CHUNK``; block ``b`` (the
+patients ``b * CHUNK`` up to ``(b + 1) * CHUNK`` of the whole run) draws from its own seeded
+stream, so any block-aligned slice of a run can be walked on its own -- on another process or
+machine -- and gives exactly the rows the whole run gives there.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from dualalign.types import Mention, Persona, Provenance, Trajectory, Visit
 from dualalign.walk.snapshot import TrajectorySnapshot
 from dualalign.walk.tables import BaseTables, PersonaEffects, categorical, draw_weighted
 
-__all__ = ["MAX_DENSITY_MULTIPLIER", "WalkSettings", "simulate"]
+__all__ = ["CHUNK", "MAX_DENSITY_MULTIPLIER", "WalkSettings", "simulate"]
 
 VIA = ("new", "persist", "evolve", "redrawn")
 CHUNK = 2000
@@ -252,17 +254,24 @@ def simulate(
     settings: WalkSettings | None = None,
     *,
     on_progress: Callable[[int], None] | None = None,
+    offset: int = 0,
 ) -> Iterator[Trajectory]:
     """Walk one trajectory per persona; the same seed and graph give the same output.
 
     ``on_progress`` is called with 1 as each trajectory is ready (e.g. to advance a bar).
+    ``offset`` is the run-wide index of ``personas[0]`` when walking a slice of a larger run
+    (a multiple of ``CHUNK``): the slice then gets exactly the whole run's rows.
+
+    Raises:
+        ValueError: ``offset`` is not a multiple of ``CHUNK``.
 
     Yields:
         One :class:`~dualalign.types.Trajectory` per persona, in input order: its visits
         (each with its symptom plan), stages by year, death, and provenance.
     """
+    if offset % CHUNK:
+        raise ValueError(f"offset {offset} is not a multiple of the block size {CHUNK}")
     cfg = settings or WalkSettings(snapshot)
-    rng = rng_for(seed, 3)
     base = BaseTables.build(snapshot)
     K = len(snapshot.symptoms)
     kernels = np.stack([base.mention_kernel(s, K) for s in range(len(snapshot.stages))])
@@ -277,12 +286,19 @@ def simulate(
     )
     for lo in range(0, len(personas), CHUNK):
         batch = list(personas[lo : lo + CHUNK])
+        rng = _block_rng(seed, (offset + lo) // CHUNK)
         chunk = _Chunk(snapshot, base, kernels, batch, cfg, rng)
         for local, persona in enumerate(batch):
             record = _trajectory(chunk, local, persona, provenance, cfg)
             if on_progress is not None:
                 on_progress(1)
             yield record
+
+
+def _block_rng(seed: int, block: int) -> np.random.Generator:
+    """Block ``block``'s stream. Block 0 keeps the stream runs had before blocks had their own
+    (so walks of up to ``CHUNK`` patients are unchanged); block ``b`` takes sub-stream ``b``."""
+    return rng_for(seed, 3) if block == 0 else rng_for(seed, 3, block)
 
 
 def _trajectory(

@@ -39,6 +39,17 @@ class TrajectorySummary:
                 self.symptoms[m.symptom] += 1
                 self.domains[m.domain] += 1
 
+    def merge(self, other: TrajectorySummary) -> None:
+        """Add another summary's totals (e.g. one shard's, walked elsewhere)."""
+        self.patients += other.patients
+        self.visits.extend(other.visits)
+        self.mentions += other.mentions
+        self.deaths += other.deaths
+        self.stages.update(other.stages)
+        self.note_types.update(other.note_types)
+        self.symptoms.update(other.symptoms)
+        self.domains.update(other.domains)
+
     @property
     def visits_per_patient(self) -> tuple[float, float]:
         """Mean and median visits per patient."""
