@@ -25,6 +25,7 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "OPENAI_BASE_URL": "OpenAI-compatible server URL for --llm openai (or --base-url)",
     "DUALALIGN_EMBED_MODEL": "embedding model folder for embed-lr and report (default MiniLM)",
     "DUALALIGN_FINETUNE_MODEL": "model folder the finetune classifier trains (default MiniLM)",
+    "DUALALIGN_RAY_ADDRESS": "--ray-address for --executor ray: auto, local or HOST:PORT",
 }
 
 

@@ -40,5 +40,5 @@ def test_schema_file_documents_the_model():
 def test_readme_test_command_is_what_ci_runs():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "\npytest\n" in ci
-    assert '```bash\npip install -e ".[dev,hf,eval,synthea,hpo]"\npytest\n```' in README
-    assert 'pip install --quiet -e ".[dev,hf,eval,synthea,hpo]"' in ci
+    assert '```bash\npip install -e ".[dev,hf,eval,synthea,hpo,export,ray]"\npytest\n```' in README
+    assert 'pip install --quiet -e ".[dev,hf,eval,synthea,hpo,export,ray]"' in ci

@@ -163,19 +163,28 @@ def _in_process(args: list[str]):
     return CliRunner().invoke(app, args)
 
 
-def test_a_walk_that_fails_midway_stores_nothing(loaded, tmp_path, _isolated_home, monkeypatch):
-    import dualalign.cli.walk as walk_cli
+@pytest.mark.parametrize("files", [1, 3])
+def test_a_walk_that_fails_midway_stores_nothing(
+    loaded, tmp_path, _isolated_home, monkeypatch, files
+):
+    import dualalign.walk.output as walk_output
 
-    real = walk_cli.simulate
+    real = walk_output.walk_block
+    calls = []
 
     def failing(*args, **kwargs):
-        yield next(real(*args, **kwargs))
-        raise RuntimeError("boom")
+        calls.append(1)
+        if len(calls) > 1:
+            raise RuntimeError("boom")
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr(walk_cli, "simulate", failing)
+    monkeypatch.setattr(walk_output, "CHUNK", 2)  # several blocks: the second one fails
+    monkeypatch.setattr("dualalign.walk.engine.CHUNK", 2)
+    monkeypatch.setattr(walk_output, "walk_block", failing)
     before = _stored(_isolated_home)
     out = tmp_path / "t.jsonl"
-    result = _in_process(["walk", "--patients", "5", "--out", str(out), "--store-personas"])
+    args = ["walk", "--patients", "5", "--out", str(out), "--store-personas"]
+    result = _in_process([*args, "--files", str(files), "--seed", "1"])
     assert isinstance(result.exception, RuntimeError)
     assert _stored(_isolated_home) == before
     assert not out.exists() and list(tmp_path.iterdir()) == []  # no temp file either

@@ -1,5 +1,5 @@
 """`generate --executor ray` on a real Ray head with the local model (inside a loopback-only
-network namespace, see tests/support/ray_ns.sh): the run equals the single-process run row
+network namespace, see test-support/ray_ns.sh): the run equals the single-process run row
 for row (timestamps aside) when an actor is killed mid-run, and when the driver itself is
 killed with -9 and the run resumed."""
 

@@ -1,4 +1,4 @@
-"""Running commands next to a real Ray head on 127.0.0.1 (see ray_ns.sh)."""
+"""Running commands next to a real Ray head on 127.0.0.1 (see test-support/ray_ns.sh)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 
 __all__ = ["RAY_NS", "need_ray", "ns_run"]
 
-RAY_NS = Path(__file__).with_name("ray_ns.sh")
+RAY_NS = Path(__file__).parents[2] / "test-support" / "ray_ns.sh"
 
 
 def _missing(why: str) -> None:

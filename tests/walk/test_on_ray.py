@@ -1,5 +1,5 @@
 """`walk --executor ray` on a real Ray head (inside a loopback-only network namespace, see
-tests/support/ray_ns.sh): the output is byte for byte the single-process walk's, a worker
+test-support/ray_ns.sh): the output is byte for byte the single-process walk's, a worker
 killed mid-run loses and duplicates nothing, and every node's address is 127.0.0.1."""
 
 from __future__ import annotations
