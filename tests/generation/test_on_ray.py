@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from tests.paths import ROOT
 from tests.support.ray import need_ray, ns_run
 
 pytestmark = [pytest.mark.ray, pytest.mark.slow, pytest.mark.llm]
@@ -56,3 +57,16 @@ def test_generate_on_ray_equals_single_process_through_kills(tmp_path: Path) -> 
         assert manifest["counts"]["tasks"] == 3
     resumed = json.loads((tmp_path / "driver" / "manifest.json").read_text())
     assert resumed["resumed_tasks"] >= 1
+
+
+def test_generate_on_ray_spreads_workers_over_openai_compatible_servers(tmp_path: Path) -> None:
+    """The vLLM recipe's path, against llama.cpp's server: --llm openai, two --base-url values
+    over two Ray workers, structured output for the LLM annotator."""
+    need_ray()
+    done = ns_run(2, "set -e; python -m tests.support.two_servers", tmp_path, PYTHONPATH=str(ROOT))
+    assert done.returncode == 0, done.stderr[-3000:]
+    single, spread = _rows(tmp_path / "single", "sentences"), _rows(tmp_path / "ray", "sentences")
+    assert spread == single and single
+    assert any(r["labels"]["llm"] is not None for r in spread)  # structured output worked
+    manifest = json.loads((tmp_path / "ray" / "manifest.json").read_text())
+    assert manifest["status"] == "complete" and manifest["config"]["llm"]["backend"] == "openai"
