@@ -15,7 +15,7 @@ from typing import Any
 
 from dualalign.errors import ConfigError
 
-__all__ = ["INSTALL_HINT", "connect", "import_ray"]
+__all__ = ["INSTALL_HINT", "check_address", "connect", "import_ray"]
 
 INSTALL_HINT = "pip install 'dualalign[ray]'"
 
@@ -50,6 +50,24 @@ def _reachable(host: str, port: int, timeout: float = 3.0) -> bool:
         return False
 
 
+def check_address(address: str) -> None:
+    """Refuse, before any work, a missing ``ray`` package, a malformed address, or a
+    ``HOST:PORT`` where no head answers.
+
+    Raises:
+        ConfigError: what is wrong and how to fix it.
+    """
+    import_ray()
+    if address in ("auto", "local"):
+        return
+    host, port = _host_port(address)
+    if not _reachable(host, port):
+        raise ConfigError(
+            f"no Ray head answers at {host}:{port}; start one with `ray start --head "
+            f"--port {port}` or use --ray-address local"
+        )
+
+
 def connect(address: str, workers: int) -> Any:
     """Start or join a Ray cluster (once per process); returns the ``ray`` module.
 
@@ -63,13 +81,7 @@ def connect(address: str, workers: int) -> Any:
     if address == "local":
         ray.init(num_cpus=workers, include_dashboard=False, **quiet)
         return ray
-    if address != "auto":
-        host, port = _host_port(address)
-        if not _reachable(host, port):
-            raise ConfigError(
-                f"no Ray head answers at {host}:{port}; start one with `ray start --head "
-                f"--port {port}` or use --ray-address local"
-            )
+    check_address(address)
     try:
         ray.init(address=address, **quiet)
     except ConnectionError as exc:

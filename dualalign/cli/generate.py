@@ -218,9 +218,9 @@ def generate_command(
             "give one --base-url"
         )
     if executor is Executor.ray:
-        from dualalign.cluster import import_ray
+        from dualalign.cluster import check_address
 
-        import_ray()  # not installed: fail before any work
+        check_address(ray_address)  # not installed, or no head there: fail before any work
     if out.exists() and not out.is_dir():
         raise ConfigError(f"--out {out} is a file; give a folder such as runs/demo/")
     if trajectories is not None and not trajectories.exists():

@@ -226,9 +226,9 @@ def walk_command(
     check_ray_options(executor, workers)
     _check_out(out, files, overwrite)
     if executor is Executor.ray:
-        from dualalign.cluster import import_ray
+        from dualalign.cluster import check_address
 
-        import_ray()  # not installed: fail before any work
+        check_address(ray_address)  # not installed, or no head there: fail before any work
     with store.open() as source:
         graph = source.export()
         snapshot = TrajectorySnapshot.from_graph(graph)
