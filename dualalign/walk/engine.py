@@ -284,12 +284,13 @@ def simulate(
         years_after=cfg.years_after,
         dualalign_version=version("dualalign"),
     )
+    mentions = _Mentions(snapshot)
     for lo in range(0, len(personas), CHUNK):
         batch = list(personas[lo : lo + CHUNK])
         rng = _block_rng(seed, (offset + lo) // CHUNK)
         chunk = _Chunk(snapshot, base, kernels, batch, cfg, rng)
         for local, persona in enumerate(batch):
-            record = _trajectory(chunk, local, persona, provenance, cfg)
+            record = _trajectory(chunk, local, persona, provenance, cfg, mentions)
             if on_progress is not None:
                 on_progress(1)
             yield record
@@ -301,8 +302,35 @@ def _block_rng(seed: int, block: int) -> np.random.Generator:
     return rng_for(seed, 3) if block == 0 else rng_for(seed, 3, block)
 
 
+class _Mentions:
+    """One frozen :class:`Mention` per (symptom, via, reporter), shared by every visit that
+    plans it: a walk holds hundreds of mentions per patient but only a few thousand distinct
+    ones, and building each afresh was most of a walk's time."""
+
+    def __init__(self, snap: TrajectorySnapshot) -> None:
+        self.snap = snap
+        self.made: dict[tuple[int, int, int], Mention] = {}
+
+    def __call__(self, s: int, w: int, r: int) -> Mention:
+        found = self.made.get((s, w, r))
+        if found is None:
+            snap = self.snap
+            found = self.made[(s, w, r)] = Mention.model_construct(
+                symptom=snap.symptoms[s],
+                domain=snap.domains[snap.symptom_domain[s]],
+                via=VIA[w],
+                reporter=snap.reporters[r] if r >= 0 else None,
+            )
+        return found
+
+
 def _trajectory(
-    c: _Chunk, local: int, persona: Persona, provenance: Provenance, cfg: WalkSettings
+    c: _Chunk,
+    local: int,
+    persona: Persona,
+    provenance: Provenance,
+    cfg: WalkSettings,
+    mention: _Mentions,
 ) -> Trajectory:
     """The typed trajectory. Built without re-validation: every value comes from the
     validated graph snapshot, in the types the models declare (``model_construct``)."""
@@ -313,12 +341,7 @@ def _trajectory(
         v = lo + k
         count = c.n_mentions[v]
         mentions = tuple(
-            Mention.model_construct(
-                symptom=snap.symptoms[s],
-                domain=snap.domains[snap.symptom_domain[s]],
-                via=VIA[w],
-                reporter=snap.reporters[r] if r >= 0 else None,
-            )
+            mention(s, w, r)
             for s, w, r in zip(
                 c.symptom[v, :count].tolist(),
                 c.via[v, :count].tolist(),
