@@ -30,8 +30,13 @@ from dualalign.generation.vocabulary import Vocabulary
 from dualalign.generation.worker import TaskResult, TaskWorker
 from dualalign.llm import LLMSpec
 from dualalign.llm.factory import Backend
+from dualalign.settings import ENVIRONMENT_VARIABLES
 
-__all__ = ["MAX_RESTARTS", "RayPlan", "TaskActor", "on_ray", "worker_specs"]
+__all__ = ["MAX_RESTARTS", "RayPlan", "TaskActor", "on_ray", "worker_env", "worker_specs"]
+
+#: set in the driver, passed on to workers (a cluster's workers start with the head's
+#: environment, not the driver's): where models and caches live, offline switches, the key
+_PASSED_ON = (*ENVIRONMENT_VARIABLES, "HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")
 
 #: times Ray restarts a dead actor, and re-runs each task it held
 MAX_RESTARTS = 3
@@ -46,6 +51,13 @@ class RayPlan:
     workers: int | None = None
     #: OpenAI-compatible servers, spread over the actors (empty: the request's own)
     base_urls: tuple[str, ...] = ()
+
+
+def worker_env(spec: LLMSpec) -> dict[str, str]:
+    """The driver's settings each worker needs: dualalign's variables (``DUALALIGN_HOME``,
+    say, so the local model's copy and caches go where the driver's go) and the API key."""
+    names = (*_PASSED_ON, spec.api_key_env)
+    return {name: os.environ[name] for name in names if name in os.environ}
 
 
 def worker_specs(spec: LLMSpec, workers: int, base_urls: tuple[str, ...]) -> list[LLMSpec]:
@@ -111,6 +123,7 @@ def on_ray(
         max_restarts=MAX_RESTARTS,
         max_task_retries=MAX_RESTARTS,
         max_concurrency=max(1, concurrency),
+        runtime_env={"env_vars": worker_env(spec)},
     )(TaskActor)
 
     def run(jobs: Iterable[Job]) -> Iterator[TaskResult]:

@@ -140,6 +140,9 @@ class ChatLocalLlama(BaseChatModel):
                 model_path=str(q8_copy(path) if self.uses_q8 else path),
                 n_ctx=self.n_ctx,
                 n_threads=self.n_threads or os.cpu_count(),
+                # prompt processing too (llama.cpp would take every CPU for it, so workers
+                # sharing a machine, one thread each, would oversubscribe it)
+                n_threads_batch=self.n_threads or os.cpu_count(),
                 seed=self.seed,
                 verbose=False,
             )
