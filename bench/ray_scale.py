@@ -11,13 +11,16 @@ real CLI commands side by side in one run:
 
 Each pair's outputs are compared (they must be equal), and the ratios printed::
 
-    python bench/ray_scale.py --patients 20000 --generate-patients 6
+    python bench/ray_scale.py --patients 20000 --generate-patients 24
+    python bench/ray_scale.py --patients 1000000 --files 8 --generate-patients 24
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -49,6 +52,18 @@ def _startup(address: str) -> float:
     return time.perf_counter() - started
 
 
+def _walk_digest(out: Path) -> object:
+    """A walk's content: the JSONL bytes' hash, or each Parquet part's hash and row count."""
+    if out.is_dir():
+        manifest = json.loads((out / "manifest.json").read_text())
+        return [(f["rows"], f["sha256"]) for f in manifest["files"]]
+    digest = hashlib.sha256()
+    with out.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def _rows(folder: Path) -> list[dict[str, object]]:
     out = []
     for line in (folder / "sentences.jsonl").read_text().splitlines():
@@ -76,6 +91,9 @@ def main(
     patients: Annotated[int, typer.Option(help="Patients to walk.")] = 20_000,
     generate_patients: Annotated[int, typer.Option(help="Patients to generate for.")] = 6,
     workers: Annotated[int, typer.Option(help="Ray workers.")] = 2,
+    files: Annotated[
+        int, typer.Option(help="Walk output: 1 JSONL file, or that many Parquet parts (1M walks).")
+    ] = 1,
 ) -> None:
     """Time single process vs Ray and print the ratios."""
     address = os.environ.get("RAY_ADDRESS")
@@ -88,10 +106,13 @@ def main(
         os.environ["DUALALIGN_HOME"] = str(work / "home")
         _cli("graph", "load", "--disease", "alzheimers", "-q")
         startup = _startup(address)
-        n = str(patients)
-        t_single = _cli("walk", "--patients", n, *WALK, "--out", str(work / "a.jsonl"))
-        t_ray = _cli("walk", "--patients", n, *WALK, "--out", str(work / "b.jsonl"), *ray)
-        same_walk = (work / "a.jsonl").read_bytes() == (work / "b.jsonl").read_bytes()
+        walk = ["walk", "--patients", str(patients), *WALK, "--files", str(files)]
+        a, b = (work / "a", work / "b") if files > 1 else (work / "a.jsonl", work / "b.jsonl")
+        t_single = _cli(*walk, "--out", str(a))
+        t_ray = _cli(*walk, "--out", str(b), *ray)
+        same_walk = _walk_digest(a) == _walk_digest(b)
+        for done in (a, b):  # 1M walks are large: free the disk before generating
+            shutil.rmtree(done) if done.is_dir() else done.unlink()
         g = ["generate", "--patients", str(generate_patients), "--no-cache", "-q"]
         g_single = _cli(*g, "--out", str(work / "g1"))
         g_ray = _cli(*g, "--out", str(work / "g2"), *ray)
