@@ -10,6 +10,7 @@ import typer
 
 from dualalign.cli._app import console
 from dualalign.cli._progress import Quiet, progress_bar
+from dualalign.errors import ConfigError
 from dualalign.mining import DEFAULT_K, DEFAULT_PSEUDO_COUNT, mine
 from dualalign.mining.read import open_observations
 from dualalign.ontology import resolve_disease
@@ -77,18 +78,20 @@ def mine_command(
         ),
     ] = False,
     hpo_depth: Annotated[
-        int,
+        int | None,
         typer.Option(
             "--hpo-depth",
             min=0,
             max=5,
-            help="With --hpo: also the names of subclasses down to this depth.",
+            help="With --hpo: also the names of subclasses down to this depth (default 0).",
         ),
-    ] = 0,
+    ] = None,
     quiet: Quiet = False,
 ) -> None:
     """Mine a disease folder from a cohort's symptom mentions: only aggregates leave, cells
     of fewer than --k patients keep the base value (listed in suppression.csv)."""
+    if hpo_depth is not None and not hpo:
+        raise ConfigError("--hpo-depth needs --hpo; add --hpo or drop --hpo-depth")
     base = resolve_disease(disease_from)
     rows = open_observations(observations).rows
     with progress_bar("mining", rows, quiet=quiet, unit="rows") as bar:
@@ -102,7 +105,7 @@ def mine_command(
             density_multiplier=density_multiplier,
             overwrite=overwrite,
             on_rows=bar.advance,
-            hpo_depth=hpo_depth if hpo else None,
+            hpo_depth=(hpo_depth or 0) if hpo else None,
         )
     patients = f"{result.patients}" if result.patients >= k else f"fewer than {k}"
     console.print(

@@ -18,17 +18,13 @@ import numpy as np
 import pandas as pd
 
 from dualalign.ontology.model import DiseaseModel
+from dualalign.ontology.text import normalise
 
 __all__ = ["AMBIGUOUS", "UNKNOWN", "Vocabulary", "normalise"]
 
 #: codes for values that map to nothing, or to more than one entry
 UNKNOWN = -1
 AMBIGUOUS = -2
-
-
-def normalise(text: str) -> str:
-    """Lower case, inner whitespace collapsed."""
-    return " ".join(text.lower().split())
 
 
 def _lookup(pairs: Iterable[tuple[str, int]]) -> dict[str, int]:

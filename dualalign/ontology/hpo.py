@@ -26,6 +26,7 @@ from typing import Any
 
 from dualalign.errors import ConfigError
 from dualalign.ontology.model import DiseaseModel
+from dualalign.ontology.text import normalise
 
 __all__ = ["HPO_DATA_ENV", "HpoExpansion", "HpoPhrase", "expand", "with_synonyms"]
 
@@ -108,10 +109,6 @@ def _texts(term: Any) -> list[str]:
     return [term.name, *data.get("synonym", ())]
 
 
-def _norm(text: str) -> str:
-    return " ".join(text.lower().split())
-
-
 def expand(model: DiseaseModel, *, depth: int = 0, data_dir: Path | None = None) -> HpoExpansion:
     """HPO names and synonyms for ``model``'s symptoms (see the module docstring).
 
@@ -140,7 +137,7 @@ def expand(model: DiseaseModel, *, depth: int = 0, data_dir: Path | None = None)
         for dist in range(depth + 1):
             for term in frontier:
                 for text in _texts(term):
-                    key = _norm(text)
+                    key = normalise(text)
                     if not key:
                         continue
                     cur = best.get(key)
@@ -187,7 +184,7 @@ def _kb_phrases(model: DiseaseModel) -> dict[str, set[str]]:
             *s.abbreviations,
         )
         for t in texts:
-            used[_norm(t)].add(s.id)
+            used[normalise(t)].add(s.id)
     return used
 
 

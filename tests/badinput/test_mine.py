@@ -59,6 +59,7 @@ CASES = [
     Case("k-below-2", _mine("good.csv", "--k", "1"), "--k"),
     Case("negative-pseudo-count", _mine("good.csv", "--pseudo-count", "-1"), "--pseudo-count"),
     Case("unknown-population", _mine("good.csv", "--population", "mars"), "--population mars"),
+    Case("hpo-depth-without-hpo", _mine("good.csv", "--hpo-depth", "1"), "--hpo-depth needs --hpo"),
 ]
 
 
