@@ -177,7 +177,10 @@ def _blocks(
 @with_store
 def walk_command(
     store: StoreOptions,
-    out: Annotated[Path, typer.Option(help="Trajectories JSONL file to write.")],
+    out: Annotated[
+        Path,
+        typer.Option(help="Trajectories JSONL file to write (with --files above 1: a folder)."),
+    ],
     patients: Annotated[
         int, typer.Option(min=1, max=MAX_PATIENTS, help="How many patients.")
     ] = 100,
