@@ -26,6 +26,7 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "DUALALIGN_EMBED_MODEL": "embedding model folder for embed-lr and report (default MiniLM)",
     "DUALALIGN_FINETUNE_MODEL": "model folder the finetune classifier trains (default MiniLM)",
     "DUALALIGN_RAY_ADDRESS": "--ray-address for --executor ray: auto, local or HOST:PORT",
+    "DUALALIGN_LLAMA_CPU": "local model's llama.cpp CPU path: auto (probed), safe or fast",
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _dist_version
 
-from dualalign.cli._app import app, console, run
+from dualalign.cli._app import app, console, printable, run
 from dualalign.cli.annotate import annotate_command
 from dualalign.cli.evaluate import curate_command, evaluate_command, report_command
 from dualalign.cli.export import export_command
@@ -55,6 +55,24 @@ def version_command() -> None:
         except PackageNotFoundError:
             console.print(f"  {dist} (not installed)", markup=False)
     console.print(f"  python {platform.python_version()}", markup=False)
+    _native_report()
+
+
+def _native_report() -> None:
+    """llama.cpp's build, the CPU and the path the local model runs on (probed in a child)."""
+    from dualalign.errors import DualAlignError
+    from dualalign.native.cpu import cpu_info
+    from dualalign.native.report import build_info, describe_build, describe_in_use
+
+    console.print(f"  cpu {cpu_info().describe()}", markup=False)
+    try:
+        console.print(f"  llama.cpp {describe_build(build_info())}", markup=False)
+        from dualalign.llm.local import ChatLocalLlama
+
+        weights, plan = ChatLocalLlama().prepare()
+        console.print(f"  local model {weights.name}: {describe_in_use(plan)}", markup=False)
+    except DualAlignError as exc:
+        console.print(f"  local model: cannot run here: {printable(str(exc))}", markup=False)
 
 
 def main() -> None:

@@ -191,7 +191,10 @@ def make_llm(spec: LLMSpec, *, check: bool = True) -> ChatLLM:
     if spec.backend == Backend.LOCAL:
         if spec.model_path and check:
             _check_gguf(Path(spec.model_path))
-        model: BaseChatModel = _local(spec, limiter)
+        local = _local(spec, limiter)
+        if check:  # the Q8_0 copy and the CPU path probe, each in a child process, now
+            local.prepare()
+        model: BaseChatModel = local
     elif spec.backend == Backend.OPENAI:
         model = _openai(spec, limiter, check)
     else:
@@ -215,7 +218,7 @@ def _check_gguf(path: Path) -> None:
             )
 
 
-def _local(spec: LLMSpec, limiter: InMemoryRateLimiter | None) -> BaseChatModel:
+def _local(spec: LLMSpec, limiter: InMemoryRateLimiter | None) -> ChatLocalLlama:
     kwargs: dict[str, Any] = {
         "temperature": spec.temperature,
         "max_tokens": spec.max_tokens,

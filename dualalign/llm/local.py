@@ -3,10 +3,8 @@ in-process by llama.cpp, as a LangChain chat model. Nothing is downloaded."""
 
 from __future__ import annotations
 
-import ctypes
 import importlib.util
 import json
-import logging
 import os
 import threading
 from pathlib import Path
@@ -19,6 +17,9 @@ from langchain_core.outputs import ChatGeneration, ChatResult
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from dualalign.errors import ConfigError
+from dualalign.native.params import extra_buffers
+from dualalign.native.plan import NativePlan, native_plan
+from dualalign.native.quantize import requantize
 from dualalign.settings import data_home
 
 __all__ = ["ChatLocalLlama", "q8_copy", "smollm2_path"]
@@ -43,34 +44,20 @@ def q8_copy(source: Path, cache_dir: Path | None = None) -> Path:
     On CPUs llama.cpp evaluates prompts about 1.8x faster with Q8_0 weights than with the
     Q4_1 weights the package ships; the 8-bit copy holds the 4-bit values almost exactly.
     Written to a temporary file and renamed, so a crash or a parallel run never leaves a
-    half-written model.
+    half-written model; llama.cpp's quantizer runs in a child process.
 
     Raises:
         ConfigError: llama.cpp could not convert the file.
     """
-    import llama_cpp
-
     stat = source.stat()
     folder = cache_dir or data_home() / "models"
     target = folder / f"{source.stem}.q8_0-{stat.st_size:x}-{int(stat.st_mtime):x}.gguf"
     if target.is_file():
         return target
     folder.mkdir(parents=True, exist_ok=True)
-    logging.getLogger("llama-cpp-python").setLevel(logging.ERROR)  # llama.cpp's progress log
     partial = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    params = llama_cpp.llama_model_quantize_default_params()
-    params.ftype = llama_cpp.LLAMA_FTYPE_MOSTLY_Q8_0
-    params.allow_requantize = True
-    params.nthread = os.cpu_count() or 1
     try:
-        status = llama_cpp.llama_model_quantize(
-            str(source).encode(), str(partial).encode(), ctypes.byref(params)
-        )
-        if status != 0 or not partial.is_file():
-            raise ConfigError(
-                f"could not convert {source.name} to Q8_0 (llama.cpp status {status}); "
-                "pass --no-q8 to use the file as it is"
-            )
+        requantize(source, partial, "q8_0")  # in a child process: a crash there is not ours
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
@@ -82,6 +69,8 @@ class ChatLocalLlama(BaseChatModel):
 
     ``response_format`` passed at call time (e.g. ``{"type": "json_object", "schema": ...}``)
     makes llama.cpp constrain the output with a grammar, which is how structured output works.
+    Before llama.cpp runs in this process, a child process proves the CPU path on this machine
+    (see :mod:`dualalign.native`), so a crashing CPU kernel never takes the caller down.
     With ``q8`` the model runs from a cached Q8_0 copy (see :func:`q8_copy`); by default
     (None) only the bundled Q4_1 model does, since requantizing another GGUF (an F16 one, say)
     could lose precision.
@@ -100,6 +89,7 @@ class ChatLocalLlama(BaseChatModel):
     q8: bool | None = None
     _llama: Any = PrivateAttr(default=None)
     _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+    _prepared: tuple[Path, NativePlan] | None = PrivateAttr(default=None)
 
     @property
     def _llm_type(self) -> str:
@@ -129,23 +119,41 @@ class ChatLocalLlama(BaseChatModel):
             return self.q8
         return Path(self.model_path).resolve() == smollm2_path().resolve()
 
+    def prepare(self) -> tuple[Path, NativePlan]:
+        """The file llama.cpp will load (the Q8_0 copy made if needed) and the CPU path that a
+        child process proved on this machine; nothing native runs in this process yet.
+
+        Raises:
+            ConfigError: the copy could not be made, or no llama.cpp path works on this CPU.
+        """
+        if self._prepared is None:
+            path = Path(self.model_path)
+            weights = q8_copy(path) if self.uses_q8 else path
+            self._prepared = (weights, native_plan(weights, threads=self._threads))
+        return self._prepared
+
+    @property
+    def _threads(self) -> int:
+        return self.n_threads or os.cpu_count() or 1
+
     def _client(self) -> Any:
         if self._llama is None:
             from llama_cpp import Llama
 
+            weights, plan = self.prepare()
             # llama.cpp reuses the evaluated prefix of the previous prompt, so calls that share
             # few-shot turns are cheap; give each kind of prompt its own instance.
-            path = Path(self.model_path)
-            self._llama = Llama(
-                model_path=str(q8_copy(path) if self.uses_q8 else path),
-                n_ctx=self.n_ctx,
-                n_threads=self.n_threads or os.cpu_count(),
-                # prompt processing too (llama.cpp would take every CPU for it, so workers
-                # sharing a machine, one thread each, would oversubscribe it)
-                n_threads_batch=self.n_threads or os.cpu_count(),
-                seed=self.seed,
-                verbose=False,
-            )
+            with extra_buffers(plan.extra_buffers):
+                self._llama = Llama(
+                    model_path=str(weights),
+                    n_ctx=self.n_ctx,
+                    n_threads=self._threads,
+                    # prompt processing too (llama.cpp would take every CPU for it, so workers
+                    # sharing a machine, one thread each, would oversubscribe it)
+                    n_threads_batch=self._threads,
+                    seed=self.seed,
+                    verbose=False,
+                )
         return self._llama
 
     def close(self) -> None:

@@ -1,11 +1,13 @@
-"""Run llama.cpp's OpenAI-compatible server (``python -m llama_cpp.server``) with the bundled
-SmolLM2 on 127.0.0.1, for trying the ``openai`` back-end locally, tests and benchmarks."""
+"""Run llama.cpp's OpenAI-compatible server (``python -m llama_cpp.server``, through
+:mod:`dualalign.native.serve`, which probes the CPU path first) with the bundled SmolLM2 on
+127.0.0.1, for trying the ``openai`` back-end locally, tests and benchmarks."""
 
 from __future__ import annotations
 
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -32,6 +34,7 @@ class LocalOpenAIServer:
         self.proc: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> str:
+        self._log = tempfile.TemporaryFile()
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
@@ -39,7 +42,7 @@ class LocalOpenAIServer:
             [
                 sys.executable,
                 "-m",
-                "llama_cpp.server",
+                "dualalign.native.serve",  # llama_cpp.server on the CPU path probed here
                 "--model",
                 str(self.model),
                 "--model_alias",
@@ -52,7 +55,7 @@ class LocalOpenAIServer:
                 str(self.n_ctx),
             ],
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=self._log,  # a file, not a pipe: the server logs every request
         )
         url = f"http://127.0.0.1:{port}/v1"
         deadline = time.monotonic() + self.start_timeout
@@ -63,12 +66,19 @@ class LocalOpenAIServer:
                         return url
             except OSError:
                 if self.proc.poll() is not None or time.monotonic() > deadline:
+                    why = self._last_error()
                     self.__exit__()
                     raise GenerationError(
-                        "llama_cpp.server did not start; check that "
-                        "llama-cpp-python[server] is installed"
+                        f"llama_cpp.server did not start{f' ({why})' if why else ''}; check "
+                        "that llama-cpp-python[server] is installed"
                     ) from None
                 time.sleep(0.3)
+
+    def _last_error(self) -> str:
+        self._log.seek(0)
+        lines = self._log.read().decode(errors="replace").splitlines()
+        errors = [x.strip() for x in lines if x.startswith("error:")]
+        return errors[-1].removeprefix("error:").strip() if errors else ""
 
     def __exit__(self, *exc: object) -> None:
         if self.proc is not None and self.proc.poll() is None:
@@ -78,3 +88,4 @@ class LocalOpenAIServer:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(timeout=10)
+        self._log.close()
