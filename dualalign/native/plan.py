@@ -109,18 +109,29 @@ def _log_hint(result: ProbeResult) -> str:
     return f" (log: {result.log_path})" if result.log_path else ""
 
 
+def _refuses_model(result: ProbeResult, model: str) -> None:
+    """A child that exited with an error (no signal) could not read the model: not the CPU."""
+    if result.failure and result.failure.startswith("exited with status"):
+        raise ConfigError(
+            f"llama.cpp could not load {model}: it {result.failure}; give a complete GGUF "
+            f"model file (or pass --no-q8 if it is a converted copy){_log_hint(result)}"
+        )
+
+
 def decide(
     setting: CpuPath, run: Runner, *, model: str, cpu: CpuInfo, llama_version: str
 ) -> NativePlan:
     """Probe what ``setting`` needs with ``run(extra_buffers)`` and choose the path.
 
     Raises:
-        ConfigError: the path that must work did not (``safe``, ``fast``, or both for auto).
+        ConfigError: the path that must work did not (``safe``, ``fast``, or both for auto),
+            or llama.cpp cannot read the model at all.
     """
     where = f"{model} on this CPU ({cpu.model})"
     if setting == CpuPath.SAFE:
         safe = run(False)
         if not safe.ok:
+            _refuses_model(safe, model)
             raise ConfigError(
                 f"llama.cpp {safe.failure} loading {where} with extra buffer types off; "
                 f"{_fix_build(llama_version)}{_log_hint(safe)}"
@@ -131,6 +142,7 @@ def decide(
     fast = run(True)
     if setting == CpuPath.FAST:
         if not fast.ok:
+            _refuses_model(fast, model)
             raise ConfigError(
                 f"{ENV}=fast, but llama.cpp's CPU fast path {fast.failure} loading {where}; "
                 f"unset {ENV} (auto falls back to the safe path) or set it to safe"
@@ -157,6 +169,7 @@ def decide(
                 fast=fast,
                 safe=safe,
             )
+        _refuses_model(safe, model)
         raise ConfigError(
             f"llama.cpp {fast.failure} loading {where}, and {safe.failure} with extra buffer "
             f"types off; {_fix_build(llama_version)}{_log_hint(safe)}"

@@ -96,6 +96,17 @@ def test_a_build_that_crashes_either_way_is_a_one_line_error_with_the_fix():
     assert "CMAKE_ARGS=-DGGML_NATIVE=OFF" in message and "llama-cpp-python==0.3.36" in message
 
 
+def test_a_model_llama_cpp_cannot_read_is_named_as_the_problem_not_the_cpu():
+    refused = ProbeResult(
+        extra_buffers=False, ok=False, failure="exited with status 1 (Failed to load model)"
+    )
+    fast_refused = refused.model_copy(update={"extra_buffers": True})
+    for setting in CpuPath:
+        probes = Probes(fast=fast_refused, safe=refused)
+        with pytest.raises(ConfigError, match=r"^llama.cpp could not load m.gguf: it exited"):
+            plan(setting, probes)
+
+
 def test_safe_probes_only_the_safe_path():
     probes = Probes(safe=ok(False, ["CPU_Mapped"]))
     chosen = plan(CpuPath.SAFE, probes)
