@@ -38,6 +38,7 @@ def annotate_texts(
         options = {k: v for k, v in (llm_options or {}).items() if v is not None}
         llm = make_llm(LLMSpec(**options, temperature=0.0))
         annotator = LLMAnnotator(llm, vocab, llm.spec.structured_method)
+        llm.prepare()  # a CPU llama.cpp cannot run on fails here, before any labelling
         labels: list[str] = []
         starts = range(0, len(texts), batch)
         for start in track(starts, description="labelling", disable=not progress):

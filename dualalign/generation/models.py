@@ -11,9 +11,13 @@ from dualalign.llm import ChatLLM, LLMSpec, SQLiteLLMCache, make_llm
 __all__ = ["build_models", "use_cache"]
 
 
-def build_models(spec: LLMSpec, generation: GenerationSettings) -> tuple[ChatLLM, ChatLLM | None]:
+def build_models(
+    spec: LLMSpec, generation: GenerationSettings, *, native: bool = True
+) -> tuple[ChatLLM, ChatLLM | None]:
     """The writer, and for an in-process model that labels too, a second instance, so that
     each keeps its prompt prefix warm. Bad settings fail here, before anything is written.
+    With ``native`` the local model's Q8_0 copy is made and its CPU path proven too (in child
+    processes, writing the data home's caches): the last check before a run is written.
 
     Raises:
         ConfigError: what is wrong with the settings and how to fix it.
@@ -24,6 +28,8 @@ def build_models(spec: LLMSpec, generation: GenerationSettings) -> tuple[ChatLLM
     annotator = make_llm(spec, check=False) if in_process and labels else None
     if labels:
         (annotator or llm).method(spec.structured_method)  # unsupported: fail now
+    if native:
+        llm.prepare()
     return llm, annotator
 
 

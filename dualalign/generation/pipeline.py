@@ -168,7 +168,7 @@ def check_models(req: RunRequest) -> None:
     Raises:
         ConfigError: what is wrong and how to fix it.
     """
-    build_models(req.llm, req.generation)
+    build_models(req.llm, req.generation, native=False)  # native checks: in run_generation
 
 
 def _provenance(req: RunRequest, graph: GraphData, model: str, style: bool) -> RunProvenance:

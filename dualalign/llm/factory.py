@@ -172,6 +172,17 @@ class ChatLLM:
             return self.model.bind(response_format=json_schema_format(schema)) | _parse_json(schema)
         return self.model.with_structured_output(schema, method=method.value)  # type: ignore[arg-type]
 
+    def prepare(self) -> None:
+        """For the in-process local model: make its Q8_0 copy and prove llama.cpp's CPU path
+        in child processes now (they write only to the data home's caches), so that a CPU
+        llama.cpp cannot run on fails in one line here; call it after the other checks.
+
+        Raises:
+            ConfigError: the copy could not be made, or no llama.cpp path works on this CPU.
+        """
+        if isinstance(self.model, ChatLocalLlama):
+            self.model.prepare()
+
 
 def make_llm(spec: LLMSpec, *, check: bool = True) -> ChatLLM:
     """A chat model for the spec. Heavy SDKs are imported only when their back-end is used.
@@ -191,10 +202,7 @@ def make_llm(spec: LLMSpec, *, check: bool = True) -> ChatLLM:
     if spec.backend == Backend.LOCAL:
         if spec.model_path and check:
             _check_gguf(Path(spec.model_path))
-        local = _local(spec, limiter)
-        if check:  # the Q8_0 copy and the CPU path probe, each in a child process, now
-            local.prepare()
-        model: BaseChatModel = local
+        model: BaseChatModel = _local(spec, limiter)
     elif spec.backend == Backend.OPENAI:
         model = _openai(spec, limiter, check)
     else:
