@@ -49,3 +49,24 @@ def run_cli() -> Callable[..., subprocess.CompletedProcess[str]]:
         )
 
     return _run
+
+
+_FIGURES: list[str] = []
+
+
+@pytest.fixture
+def figures(request: pytest.FixtureRequest) -> Callable[[str], None]:
+    """``figures(line)`` reports a measured figure in pytest's terminal summary (so CI's log
+    shows round-trip errors, p-values ... of passing tests too)."""
+
+    def add(line: str) -> None:
+        _FIGURES.append(f"{request.node.nodeid}: {line}")
+
+    return add
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if _FIGURES:
+        terminalreporter.section("figures")
+        for line in _FIGURES:
+            terminalreporter.write_line(line)

@@ -56,7 +56,9 @@ def mine_command(
     ] = DEFAULT_PSEUDO_COUNT,
     population: Annotated[
         str | None,
-        typer.Option(help="Population whose persona marginals are mined (default: the first)."),
+        typer.Option(
+            help="Population whose persona marginals are mined (default: the base's default)."
+        ),
     ] = None,
     density_multiplier: Annotated[
         float,
@@ -119,6 +121,8 @@ def mine_command(
         + ")",
         markup=False,
     )
+    for note in result.estimates.notes:
+        console.print(note, markup=False)
     if result.hpo is not None:
         console.print(
             f"HPO {result.hpo.version}: {len(result.hpo.phrases)} phrases added to term "

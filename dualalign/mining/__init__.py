@@ -108,7 +108,7 @@ def mine(
     check_target(out, overwrite)
     model = load_disease(base)
     pops = [p.id for p in model.populations]
-    population = population or pops[0]
+    population = population or model.disease.default_population or pops[0]
     if population not in pops:
         raise ConfigError(
             f"--population {population} is not a population of {model.name}; use one of: "
@@ -121,7 +121,15 @@ def mine(
     spos = {s: i for i, s in enumerate(vocab.stages)}
     npos = {n: i for i, n in enumerate(vocab.note_types)}
     specific = {(spos[r.stage], npos[r.note_type]) for r in model.reporter_rates if r.note_type}
-    counts = count_observations(source, vocab, model.periods, specific, on_rows=on_rows)
+    terminal = [spos[s.id] for s in model.stages if s.terminal]
+    counts = count_observations(
+        source,
+        vocab,
+        model.periods,
+        specific,
+        on_rows=on_rows,
+        death_stage=terminal[0] if len(terminal) == 1 else None,
+    )
     sha = file_sha256(source.path)
     key = f"mined_{sha[:12]}"
     day = datetime.now(UTC).date().isoformat()
@@ -172,6 +180,7 @@ def mine(
         log.rows,
         report_rows(issues, k),
         overwrite=overwrite,
+        stage_months=est.stage_months,
     )
     return MiningResult(
         out,

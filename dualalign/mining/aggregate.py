@@ -56,6 +56,7 @@ _SCHEMA = pa.schema(
         *[(a, pa.int16()) for a in DEMOGRAPHICS],
         ("rf", pa.int64()),
         ("rf_known", pa.bool_()),
+        ("death", pa.float64()),
     ]
 )
 
@@ -93,6 +94,16 @@ class Counts:
     p_pair_ij: np.ndarray = field(init=False)
     p_pair_i: np.ndarray = field(init=False)
     p_pairs: int = 0
+    # stages: one per patient and period (the last note's); pairs of consecutive periods
+    #: [T, S, S] patients in stage a in period t and b in period t + 1 (b terminal: died)
+    n_step_tab: np.ndarray = field(init=False)
+    #: [S, S] distinct patients with a step a -> b in any period; [S] with any step from a
+    p_step_ab: np.ndarray = field(init=False)
+    p_step_a: np.ndarray = field(init=False)
+    #: [T, S] patients whose stage in period t is known to be a
+    n_stage_ts: np.ndarray = field(init=False)
+    #: the one terminal stage a recorded death steps into (None: none or several)
+    death_stage: int | None = None
     # reporters (stage, key, reporter)
     n_rep: np.ndarray = field(init=False)
     p_rep: np.ndarray = field(init=False)
@@ -120,6 +131,8 @@ class Counts:
         self.p_fresh_sd, self.p_fresh_s = z((S, D)), z(S)
         self.n_pair_sij, self.p_pair_ij, self.p_pair_i = z((S, K, K)), z((K, K)), z(K)
         self.n_rep, self.p_rep, self.p_rep_row = z((S, N + 1, R)), z((S, N + 1, R)), z((S, N + 1))
+        self.n_step_tab, self.p_step_ab, self.p_step_a = z((T, S, S)), z((S, S)), z(S)
+        self.n_stage_ts = z((T, S))
         self.p_rf = z(0)
         self.specific = np.zeros((S, N + 1), dtype=bool)
 
@@ -274,6 +287,7 @@ def _normalised(
         out[attr] = _codes(frame, attr, table, attr, issues).astype(np.int16)
     out["rf"] = _risk_bits(frame, vocab, issues)
     out["rf_known"] = (frame["risk_factors"] != "").to_numpy() if "risk_factors" in frame else False
+    out["death"] = frame.get("death_years", np.nan)
     return out[~outside]
 
 
@@ -376,6 +390,50 @@ def _aggregate(part: pd.DataFrame, counts: Counts, vocab: Vocabulary, t0: int) -
         _add(c.p_rep, cells, ["stage", "key", "rep"], "p")
         _add(c.p_rep_row, _nunique(rep, ["stage", "key"]), ["stage", "key"], "p")
     _personas(part, c, vocab)
+    if c.has.get("stage"):
+        _stage_steps(part, notes, c, t0)
+
+
+def _stage_steps(part: pd.DataFrame, notes: pd.DataFrame, c: Counts, t0: int) -> None:
+    """Stage steps between consecutive periods, as the walk takes them.
+
+    A patient's stage in a period is that of their last note with a known stage there; each
+    pair of consecutive periods with a known stage is one step. A recorded death in period
+    ``d`` is a step into the terminal stage from the last period ``L`` with a known stage
+    when ``d`` is ``L`` or ``L + 1`` (the walk's years are whole: a death during the year of
+    the last note ends the timeline at the next step). Patients not recorded dead are
+    censored after their last note.
+    """
+    known = notes[notes["stage"] >= 0]
+    per = known.groupby(["p", "t"], sort=True)["stage"].last().reset_index()
+    p, t, s = (per[col].to_numpy(dtype=np.int64) for col in ("p", "t", "stage"))
+    np.add.at(c.n_stage_ts, (t, s), 1)
+    nxt = (p[1:] == p[:-1]) & (t[1:] == t[:-1] + 1)
+    steps = [pd.DataFrame({"p": p[:-1][nxt], "t": t[:-1][nxt], "a": s[:-1][nxt], "b": s[1:][nxt]})]
+    if c.death_stage is not None and c.has.get("death"):
+        death = part.groupby("p", sort=True)["death"].min()
+        last = per.groupby("p", sort=True).last()
+        died = death.reindex(last.index)
+        d = np.floor(died.to_numpy()) - t0
+        lt = last["t"].to_numpy(dtype=np.int64)
+        ok = np.isfinite(d) & ((d == lt) | (d == lt + 1)) & (lt + 1 < c.T)
+        steps.append(
+            pd.DataFrame(
+                {
+                    "p": last.index.to_numpy()[ok],
+                    "t": lt[ok],
+                    "a": last["stage"].to_numpy(dtype=np.int64)[ok],
+                    "b": np.full(int(ok.sum()), c.death_stage),
+                }
+            )
+        )
+    step = pd.concat(steps, ignore_index=True)
+    if not len(step):
+        return
+    cells = step.groupby(["t", "a", "b"]).size().rename("n").reset_index()
+    _add(c.n_step_tab, cells, ["t", "a", "b"], "n")
+    _add(c.p_step_ab, _nunique(step, ["a", "b"]), ["a", "b"], "p")
+    _add(c.p_step_a, _nunique(step, ["a"]), ["a"], "p")
 
 
 def _reporter_key(c: Counts, rep: pd.DataFrame) -> np.ndarray:
@@ -426,15 +484,20 @@ def count_observations(
     on_rows: Callable[[int], None] | None = None,
     partition_rows: int = PARTITION_ROWS,
     workdir: Path | None = None,
+    death_stage: int | None = None,
 ) -> Counts:
     """Both passes over ``source``; returns the aggregates (nothing per patient survives).
 
-    ``on_rows`` is called with the number of rows of each batch read (for a progress bar).
+    ``on_rows`` is called with the number of rows of each batch read (for a progress bar);
+    ``death_stage`` is the terminal stage a recorded death steps into.
     """
     T, S, K, D = len(periods), len(vocab.stages), len(vocab.symptoms), len(vocab.domains)
     counts = Counts(T, len(vocab.note_types), S, K, D, len(vocab.reporters))
     for name in ("note_id", "note_type", "stage", "reporter", "risk_factors", *DEMOGRAPHICS):
         counts.has[name] = source.has(name)
+    # death_date is usable with diagnosis_date, or with mention dates (which need it)
+    counts.has["death"] = source.has("death_date") and source.has("diagnosis_date")
+    counts.death_stage = death_stage
     for stage, note_type in specific_reporters:
         counts.specific[stage, note_type] = True
     estimate = source.rows if source.rows is not None else source.path.stat().st_size // 60

@@ -39,9 +39,13 @@ supported by fewer than ``k`` distinct patients takes the prior (see :mod:`.supp
   patients per category among those with a known value; risk factors (and the base's
   conditional ``attribute=category`` rows) among patients with a ``risk_factors`` value.
 
-Not mined (copied from the base): stage transitions, period-stage shares, symptom onset and
-risk modifiers. Mined emission and kernel are cohort averages, so the base risk modifiers
-applied on top of them count risk factors again.
+* ``stage_transitions.csv``, ``period_stage.csv`` and each stage's ``da:meanDurationMonths``
+  when the observations have a ``stage`` column: the walk's own stage model fitted by maximum
+  likelihood (:mod:`.stages`); without one they are copied from the base, and the run says so.
+
+Not mined (copied from the base): symptom onset and risk modifiers. Mined emission, kernel and
+stage transitions are cohort averages, so the base risk modifiers applied on top of them count
+risk factors again.
 """
 
 from __future__ import annotations
@@ -53,6 +57,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from dualalign.mining.aggregate import Counts
+from dualalign.mining.stages import StageEstimates, estimate_stages
 from dualalign.mining.suppress import Log, categorical, proportion, rate
 from dualalign.mining.terms import Vocabulary
 from dualalign.ontology.model import DiseaseModel, ReporterRate
@@ -71,6 +76,9 @@ class Estimates:
     parameters: dict[str, float] = field(default_factory=dict)
     emission: np.ndarray | None = None  # [S, K] mined EMITS
     notes: list[str] = field(default_factory=list)
+    #: stage id -> mined mean stay in months (disease.ttl's da:meanDurationMonths)
+    stage_months: dict[str, float] = field(default_factory=dict)
+    stages: StageEstimates | None = None
 
 
 def truncated_poisson_mean(mean: float) -> float:
@@ -132,6 +140,19 @@ def estimate(
     lam = _density(ctx, out)
     if counts.has["note_type"]:
         _visits(ctx, out, lam)
+    if counts.has["stage"]:
+        st = estimate_stages(
+            model, vocab.stages, counts, k=k, a=pseudo_count, source=source, log=log
+        )
+        out.tables["stage_transitions"] = st.transitions
+        out.tables["period_stage"] = st.period_stage
+        out.stage_months, out.stages = st.months, st
+        out.notes.extend(st.notes)
+    else:
+        out.notes.append(
+            f"stage transitions, period-stage shares and stage durations copied from "
+            f"{model.name} (the observations have no stage column)"
+        )
     if counts.has["stage"]:
         _emission(ctx, out)
         _kernel(ctx, out)

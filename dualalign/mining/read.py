@@ -9,7 +9,8 @@ of Parquet files), one row per symptom mention. Columns (names are case-insensit
   ``HP:0002354``. An empty term is a note with no symptom mention (it counts as a visit);
 * optional: ``note_id``, ``note_type``, ``stage``, ``reporter``, ``death_date``, ``mention_index``,
   ``age_band``, ``sex``, ``race_ethnicity``, ``education``, ``risk_factors`` (ids separated by
-  ``|`` or ``;``).
+  ``|`` or ``;``). ``death_date`` (empty: not recorded dead) needs ``diagnosis_date``; with
+  ``stage`` it lets the miner learn transitions into the terminal stage.
 
 Nothing is loaded whole: CSV is read with pyarrow's streaming reader, Parquet with
 ``iter_batches``; each batch comes out as a pandas frame of strings (and dates as datetimes).
@@ -152,6 +153,7 @@ class ObservationSource:
             )
             out["years"] = years.astype(float)
             mention = None
+            diagnosis = None
             if self.has("diagnosis_date") and self.has("death_date"):
                 diagnosis = self._date(frame, "diagnosis_date", first)
                 mention = diagnosis + pd.to_timedelta(out["years"] * _DAYS_PER_YEAR, unit="D")
@@ -161,7 +163,7 @@ class ObservationSource:
             out["years"] = (mention - diagnosis).dt.total_seconds().to_numpy() / (
                 86400 * _DAYS_PER_YEAR
             )
-        if self.has("death_date") and mention is not None:  # needs both dates or years
+        if self.has("death_date") and mention is not None and diagnosis is not None:
             death = self._date(frame, "death_date", first, required=False)
             slack = pd.Timedelta(0 if self.has("mention_date") else "1D")  # years are rounded
             after = (death.notna() & (mention > death + slack)).to_numpy()
@@ -170,6 +172,10 @@ class ObservationSource:
                 first,
                 "the mention is dated after death_date",
                 "correct the dates, or drop mentions recorded after death",
+            )
+            # years from diagnosis to death (NaN: not recorded dead), for stage transitions
+            out["death_years"] = (death - diagnosis).dt.total_seconds().to_numpy() / (
+                86400 * _DAYS_PER_YEAR
             )
         out["term"] = _text(frame["term"])
         for name in OPTIONAL:

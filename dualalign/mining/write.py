@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
+from rdflib import Graph, Literal, URIRef
 
 from dualalign.errors import ConfigError
 from dualalign.files import atomic_write_bytes
 from dualalign.ontology.loader import load_disease
+from dualalign.ontology.rdf import DA, RDF_FORMATS, read_entities
 from dualalign.ontology.tables import TABLES
 
 __all__ = ["check_target", "report_rows", "write_folder"]
@@ -82,6 +85,7 @@ def write_folder(
     report: list[tuple[str, str, str, str]],
     *,
     overwrite: bool,
+    stage_months: dict[str, float] | None = None,
 ) -> None:
     """Copy ``base``, replace ``tables``, add the source row and the reports, validate, then
     move it to ``out`` in one rename; on any failure nothing is left behind."""
@@ -97,6 +101,8 @@ def write_folder(
         for name, rows in tables.items():
             spec = TABLES[name]
             atomic_write_bytes(folder / spec.file, _csv([*spec.columns, "note"], rows))
+        if stage_months:
+            set_stage_months(folder, stage_months)
         sources = folder / "sources.csv"
         with sources.open(encoding="utf-8", newline="") as fh:
             reader = csv.DictReader(fh)
@@ -117,3 +123,56 @@ def write_folder(
         folder.rename(out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+_MONTHS = re.compile(r"(da:meanDurationMonths\s+)(\"?)[-+0-9.eE]+(\"?(?:\^\^xsd:\w+)?)")
+
+
+def set_stage_months(folder: Path, months: dict[str, float]) -> None:
+    """Write mined mean stays into the stages' ``da:meanDurationMonths`` in place.
+
+    The literal is replaced in the subject's own block of the Turtle file, so comments and
+    layout stay; a stage written some other way (another syntax, a file of its own) is
+    rewritten through rdflib instead, which keeps the triples but not the comments.
+    """
+    entities, _, _ = read_entities(folder)
+    by_file: dict[str, list[tuple[int | None, str, float]]] = {}
+    for ent in entities:
+        ids = ent.values("identifier")
+        if ent.cls == "Stage" and ids and str(ids[0]) in months:
+            by_file.setdefault(ent.file, []).append((ent.line, ent.iri, months[str(ids[0])]))
+    for name, stages in by_file.items():
+        path = folder / name
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        rest = []
+        for line, iri, value in stages:
+            if line is None or not _replace_in_block(lines, line - 1, value):
+                rest.append((iri, value))
+        atomic_write_bytes(path, "".join(lines).encode("utf-8"))
+        if rest:
+            _rewrite_rdf(path, rest)
+
+
+def _replace_in_block(lines: list[str], start: int, value: float) -> bool:
+    for i in range(start, len(lines)):
+        new, n = _MONTHS.subn(lambda m: f"{m[1]}{value:.6g}", lines[i], count=1)
+        if n:
+            lines[i] = new
+            return True
+        if lines[i].rstrip().endswith(" .") or lines[i].rstrip() == ".":
+            return False
+    return False
+
+
+def _rewrite_rdf(path: Path, stages: list[tuple[str, float]]) -> None:
+    fmt = RDF_FORMATS[path.suffix]
+    if fmt == "obo":
+        raise ConfigError(
+            f"{path.name}: stages defined in OBO cannot take mined stays; define the stages "
+            "in disease.ttl"
+        )
+    graph = Graph()
+    graph.parse(path, format=fmt)
+    for iri, value in stages:
+        graph.set((URIRef(iri), DA.meanDurationMonths, Literal(float(f"{value:.6g}"))))
+    atomic_write_bytes(path, graph.serialize(format=fmt).encode("utf-8"))
