@@ -5,3 +5,4 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 ALZ = ROOT / "ontologies" / "alzheimers"
 TEMPLATE = ROOT / "ontologies" / "_template"
+PD = ROOT / "ontologies" / "parkinsons"

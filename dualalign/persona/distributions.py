@@ -65,6 +65,8 @@ class PersonaDistributions:
     groups: dict[str, str]  # risk factor -> group
     #: years added to an age drawn from the (prevalence) age bands to get age at diagnosis
     diagnosis_age_offset: float = 0.0
+    #: the population the disease folder names as its default (da:defaultPopulation)
+    default_population: str | None = None
 
     @classmethod
     def from_graph(cls, graph: GraphData) -> PersonaDistributions:
@@ -109,16 +111,41 @@ class PersonaDistributions:
             (n.props for n in graph.nodes if n.label == Node.DISEASE and n.id == graph.disease), {}
         )
         offset = as_float(disease.get("param_diagnosis_age_offset", 0.0))
-        return cls(graph.disease, pops, groups, offset)
+        default = disease.get("default_population")
+        return cls(graph.disease, pops, groups, offset, str(default) if default else None)
 
-    def population(self, name: str) -> PopulationDistribution:
-        """The distribution of one population.
+    def resolve(self, name: str | None) -> str:
+        """``name``, or the disease's default population when it is None.
+
+        Raises:
+            ConfigError: ``name`` is not a population of this graph, or no name is given and
+                the graph names no default (the message lists the choices).
+        """
+        choices = ", ".join(self.populations)
+        if name is None:
+            if self.default_population in self.populations:
+                return str(self.default_population)
+            if len(self.populations) == 1:
+                return next(iter(self.populations))
+            raise ConfigError(
+                f"the {self.disease} graph names no default population; pass --population "
+                f"with one of: {choices} (or reload it with `dualalign graph load`)"
+            )
+        if name not in self.populations:
+            default = self.default_population or (
+                next(iter(self.populations)) if len(self.populations) == 1 else None
+            )
+            hint = f", or leave it out for the default ({default})" if default else ""
+            raise ConfigError(
+                f"unknown population '{name}' for {self.disease}; use --population with one "
+                f"of: {choices}{hint}"
+            )
+        return name
+
+    def population(self, name: str | None = None) -> PopulationDistribution:
+        """The distribution of one population (None: the default one).
 
         Raises:
             ConfigError: unknown population (the message lists the known ones).
         """
-        if name not in self.populations:
-            raise ConfigError(
-                f"unknown population '{name}'; this graph has {', '.join(self.populations)}"
-            )
-        return self.populations[name]
+        return self.populations[self.resolve(name)]
