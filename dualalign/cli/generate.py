@@ -141,7 +141,10 @@ def generate_command(
         typer.Option(help="How the LLM annotator gets JSON (auto: the back-end's best)."),
     ] = StructuredMethod.AUTO,
     seed: Annotated[int, typer.Option(help="Seed for personas, walks and sampling.")] = 7,
-    population: Annotated[str, typer.Option(help="Target population.")] = "us-ad",
+    population: Annotated[
+        str | None,
+        typer.Option(help="Target population (default: the disease's own, da:defaultPopulation)."),
+    ] = None,
     disease: Annotated[
         str, typer.Option(help="Disease loaded into an empty embedded store.")
     ] = "alzheimers",

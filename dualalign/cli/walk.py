@@ -53,7 +53,13 @@ Count = Annotated[
     int,
     typer.Option("-n", "--count", min=1, max=MAX_PATIENTS, help="How many personas."),
 ]
-Population = Annotated[str, typer.Option(help="Target population (see `ontology show`).")]
+Population = Annotated[
+    str | None,
+    typer.Option(
+        help="Target population (see `ontology show`; default: the disease's own, "
+        "da:defaultPopulation)."
+    ),
+]
 Seed = Annotated[
     int,
     typer.Option(
@@ -90,7 +96,7 @@ def _store(store: GraphStore, people: list[Persona]) -> None:
 def sample_command(
     store: StoreOptions,
     count: Count = 100,
-    population: Population = "us-ad",
+    population: Population = None,
     seed: Seed = 7,
     out: Annotated[Path | None, typer.Option(help="Write them as JSONL.")] = None,
     store_personas: StorePersonas = False,
@@ -100,7 +106,9 @@ def sample_command(
         check_output_file(out, "--out", "personas.jsonl")
     with store.open() as source:
         graph = source.export()
-        personas = sample_personas(PersonaDistributions.from_graph(graph), population, count, seed)
+        dists = PersonaDistributions.from_graph(graph)
+        population = dists.resolve(population)
+        personas = sample_personas(dists, population, count, seed)
         if out is not None:
             write_jsonl(out, personas)
         if store_personas:
@@ -184,7 +192,7 @@ def walk_command(
     patients: Annotated[
         int, typer.Option(min=1, max=MAX_PATIENTS, help="How many patients.")
     ] = 100,
-    population: Population = "us-ad",
+    population: Population = None,
     seed: Seed = 7,
     personas: Annotated[
         Path | None,
@@ -241,11 +249,12 @@ def walk_command(
             years_before=years_before,
             years_after=years_after,
         )
-        people = (
-            read_jsonl(personas, Persona)
-            if personas is not None
-            else sample_personas(PersonaDistributions.from_graph(graph), population, patients, seed)
-        )
+        if personas is None:
+            dists = PersonaDistributions.from_graph(graph)
+            population = dists.resolve(population)
+            people = sample_personas(dists, population, patients, seed)
+        else:
+            people = read_jsonl(personas, Persona)
         if store_personas:
             _check_storable(graph, people)
         fmt = WalkFormat.jsonl if files == 1 else WalkFormat.parquet

@@ -76,7 +76,8 @@ class RunRequest(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     patients: int = Field(default=20, ge=1, le=10_000_000)
-    population: str = "us-ad"
+    #: None: the disease's default population (resolved against the graph when a run starts)
+    population: str | None = None
     seed: int = Field(default=7, ge=0, le=2**63 - 1)
     #: notes per patient, drawn from the whole timeline; None: every visit
     notes_per_patient: int | None = Field(default=1, ge=1, le=10_000)
@@ -131,6 +132,18 @@ def _trajectories(req: RunRequest, graph: GraphData) -> list[Trajectory]:
         PersonaDistributions.from_graph(graph), req.population, req.patients, req.seed
     )
     return list(simulate(snapshot, people, req.seed))
+
+
+def with_population(req: RunRequest, graph: GraphData) -> RunRequest:
+    """``req`` with its population named (the graph's default when it gives none).
+
+    Raises:
+        ConfigError: an unknown population, or none given where the graph names no default.
+    """
+    if req.trajectories:  # the personas come with the trajectories
+        return req
+    name = PersonaDistributions.from_graph(graph).resolve(req.population)
+    return req if name == req.population else req.model_copy(update={"population": name})
 
 
 def prepare_tasks(req: RunRequest, graph: GraphData) -> list[NoteTask]:
@@ -274,6 +287,7 @@ def run_generation(
         GenerationError: every task failed (the manifest says so, and a rerun retries).
     """
     started = datetime.now(UTC).isoformat()
+    req = with_population(req, graph)
     tasks = prepare_tasks(req, graph)
     vocab = Vocabulary.from_graph(graph)
     style, style_checksum = _style(req, vocab)

@@ -30,6 +30,7 @@ _SPECS: dict[str, tuple[type[BaseModel], dict[str, _Field]]] = {
             **_COMMON,
             "format_version": ("formatVersion", "text", False),
             "xrefs": ("xref", "text", True),
+            "default_population": ("defaultPopulation", "ref:Population", False),
         },
     ),
     "LexiconDomain": (m.LexiconDomain, {**_COMMON, "order": ("order", "int", False)}),
@@ -268,6 +269,19 @@ def build_entities(
             located = builder.build(by_id[ident])
             if located is not None:
                 out[cls].append(located)
+    pops = sorted(declared.get("Population", ()))
+    for loc in out["Disease"]:
+        if loc.value.default_population is None and len(pops) > 1:
+            builder.problems.append(
+                Problem(
+                    loc.file,
+                    f"Disease '{loc.value.id}' names no default population and the folder has "
+                    f"{len(pops)} ({', '.join(pops)})",
+                    "add da:defaultPopulation with the one commands should use when "
+                    "--population is not given",
+                    loc.line,
+                )
+            )
     return out, declared, builder.problems
 
 

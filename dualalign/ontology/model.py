@@ -79,6 +79,8 @@ class Disease(_Frozen):
     format_version: Literal["1"]
     definition: str = ""
     xrefs: tuple[Curie, ...] = ()
+    #: the population commands use when none is given (da:defaultPopulation)
+    default_population: PopulationId | None = None
 
 
 class LexiconDomain(_Frozen):

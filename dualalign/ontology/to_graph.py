@@ -67,6 +67,14 @@ def emission_weights(model: DiseaseModel) -> dict[str, dict[str, float]]:
     return out
 
 
+def _default_population(model: DiseaseModel) -> dict[str, str]:
+    """The Disease node's ``default_population`` (the folder's, or its only population)."""
+    name = model.disease.default_population
+    if name is None and len(model.populations) == 1:
+        name = model.populations[0].id
+    return {} if name is None else {"default_population": name}
+
+
 def _vocabulary(model: DiseaseModel, nodes: list[GraphNode], rels: list[GraphRel]) -> None:
     d = model.disease
     params = {f"param_{p.name}": p.value for p in model.parameters}
@@ -79,6 +87,7 @@ def _vocabulary(model: DiseaseModel, nodes: list[GraphNode], rels: list[GraphRel
                 "definition": d.definition,
                 "format_version": d.format_version,
                 "xrefs": list(d.xrefs),
+                **_default_population(model),
                 "kb_checksum": model.checksum,
                 **params,
             },
