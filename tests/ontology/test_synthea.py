@@ -183,11 +183,13 @@ def test_dementia_through_graph_walk_and_generate(run_cli, tmp_path, synthea_mod
     assert load.returncode == 0, load.stderr
     walk = tmp_path / "walk.jsonl"
     done = run_cli(
-        "walk", "--patients", "5", "--population", "general", "--seed", "3", "--out", str(walk)
-    )
+        "walk", "--patients", "5", "--seed", "3", "--out", str(walk)
+    )  # no --population: the imported disease names its own
     assert done.returncode == 0, done.stderr
     trajectories = read_jsonl(walk, Trajectory)
     assert len(trajectories) == 5
+    assert {t.persona.population for t in trajectories} == {"general"}
+    assert load_disease(out).disease.default_population == "general"
 
 
 @pytest.mark.llm
@@ -209,8 +211,6 @@ def test_dementia_generates_with_the_local_model(run_cli, tmp_path, synthea_modu
         "generate",
         "--patients",
         "1",
-        "--population",
-        "general",
         "--seed",
         "3",
         "--notes-per-patient",
