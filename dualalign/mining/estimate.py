@@ -35,7 +35,8 @@ supported by fewer than ``k`` distinct patients takes the prior (see :mod:`.supp
   edges are not proposed); each source's weights are smoothed toward the base weights.
 * ``reporter_rates.csv``: the share of each reporter per stage and note type (``*`` rows pool
   the note types without rows of their own in the base).
-* ``persona_marginals.csv`` and ``risk_factor_prevalence.csv`` of ``--population``: distinct
+* ``persona_marginals.csv`` and ``risk_factor_prevalence.csv`` of ``--population``
+  (:mod:`.personas`): distinct
   patients per category among those with a known value; risk factors (and the base's
   conditional ``attribute=category`` rows) among patients with a ``risk_factors`` value.
 
@@ -57,8 +58,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from dualalign.mining.aggregate import Counts
+from dualalign.mining.personas import estimate_personas
 from dualalign.mining.stages import StageEstimates, estimate_stages
-from dualalign.mining.suppress import Log, categorical, proportion, rate
+from dualalign.mining.suppress import Log, categorical, rate
 from dualalign.mining.terms import Vocabulary
 from dualalign.ontology.model import DiseaseModel, ReporterRate
 from dualalign.ontology.to_graph import emission_weights
@@ -158,7 +160,18 @@ def estimate(
         _kernel(ctx, out)
         if counts.has["reporter"] and vocab.reporters:
             _reporters(ctx, out)
-    _personas(ctx, out)
+    out.tables.update(
+        estimate_personas(
+            model,
+            vocab,
+            counts,
+            k=k,
+            a=pseudo_count,
+            source=source,
+            log=log,
+            population=population,
+        )
+    )
     return out, log
 
 
@@ -500,7 +513,7 @@ def _edge_weights(ctx, E, keys, w0, sources, n_is, has_edge, p, e, key_active): 
     return rows
 
 
-# ----------------------------------------------------------------- reporters and personas
+# ----------------------------------------------------------------- reporters
 
 
 def _reporters(ctx: _Ctx, out: Estimates) -> None:
@@ -542,87 +555,3 @@ def _reporters(ctx: _Ctx, out: Estimates) -> None:
                 }
             )
     out.tables["reporter_rates"] = rows
-
-
-def _personas(ctx: _Ctx, out: Estimates) -> None:
-    c, v, pop = ctx.counts, ctx.vocab, ctx.population
-    marg_rows: list[Row] = []
-    for row in ctx.model.persona_marginals:
-        if row.population != pop or row.attribute not in c.p_cat:
-            marg_rows.append(_as_row(row))
-    for attr, cats in v.categories.items():
-        if attr not in c.p_cat:
-            continue
-        base = {
-            r.category: r
-            for r in ctx.model.persona_marginals
-            if r.population == pop and r.attribute == attr
-        }
-        prior = np.array([base[x].probability for x in cats])
-        n = float(c.p_attr[attr])
-        share, mined = categorical(
-            c.p_cat[attr] / n if n else c.p_cat[attr],
-            n,
-            n,
-            c.p_cat[attr],
-            prior,
-            k=ctx.k,
-            a=ctx.a,
-            log=ctx.log,
-            table="persona_marginals.csv",
-            names=[f"category={x}" for x in cats],
-            row=f"population={pop}; attribute={attr}",
-        )
-        for m, cat in enumerate(cats):
-            marg_rows.append(
-                {
-                    "population": pop,
-                    "attribute": attr,
-                    "category": cat,
-                    "probability": _fmt(share[m]),
-                    "source": ctx.source if mined[m] else base[cat].source,
-                }
-            )
-    out.tables["persona_marginals"] = marg_rows
-    if not c.has["risk_factors"]:
-        return
-    rf_rows: list[Row] = []
-    rpos = {r: i for i, r in enumerate(v.risk_factors)}
-    for prev in ctx.model.risk_factor_prevalence:
-        if prev.population != pop:
-            rf_rows.append(_as_row(prev))
-            continue
-        f = rpos[prev.risk_factor]
-        if prev.condition is None:
-            yes, known = c.p_rf[f], c.p_rf_known
-            cell = f"population={pop}; risk_factor={prev.risk_factor}; condition=*"
-        else:
-            cats = v.categories.get(prev.condition.attribute, ())
-            key = (
-                (prev.condition.attribute, cats.index(prev.condition.category))
-                if prev.condition.category in cats
-                else None
-            )
-            yes = c.p_rf_cond[key][f] if key in c.p_rf_cond else 0.0
-            known = c.p_cond_known.get(key, 0) if key else 0
-            cell = (
-                f"population={pop}; risk_factor={prev.risk_factor}; condition="
-                f"{prev.condition.attribute}={prev.condition.category}"
-            )
-        value, ok = proportion(float(yes), float(known), prev.prevalence, k=ctx.k, a=ctx.a)
-        if not ok:
-            ctx.log.cell("risk_factor_prevalence.csv", cell)
-        new = _as_row(prev)
-        new["prevalence"] = _fmt(value)
-        if ok:
-            new["source"], new["note"] = ctx.source, "mined: share of patients"
-        rf_rows.append(new)
-    out.tables["risk_factor_prevalence"] = rf_rows
-
-
-def _as_row(row) -> Row:  # type: ignore[no-untyped-def]
-    data = row.model_dump()
-    if "condition" in data:
-        cond = row.condition
-        data["condition"] = "*" if cond is None else f"{cond.attribute}={cond.category}"
-    return data
