@@ -59,15 +59,13 @@ import numpy as np
 
 from dualalign.mining.aggregate import Counts
 from dualalign.mining.personas import estimate_personas
-from dualalign.mining.stages import StageEstimates, estimate_stages
-from dualalign.mining.suppress import Log, categorical, rate
+from dualalign.mining.stages import estimate_stages
+from dualalign.mining.suppress import Log, Row, categorical, fmt, rate
 from dualalign.mining.terms import Vocabulary
 from dualalign.ontology.model import DiseaseModel, ReporterRate
 from dualalign.ontology.to_graph import emission_weights
 
 __all__ = ["Estimates", "estimate", "truncated_poisson_mean"]
-
-Row = dict[str, object]
 
 
 @dataclass
@@ -80,7 +78,6 @@ class Estimates:
     notes: list[str] = field(default_factory=list)
     #: stage id -> mined mean stay in months (disease.ttl's da:meanDurationMonths)
     stage_months: dict[str, float] = field(default_factory=dict)
-    stages: StageEstimates | None = None
 
 
 def truncated_poisson_mean(mean: float) -> float:
@@ -148,7 +145,7 @@ def estimate(
         )
         out.tables["stage_transitions"] = st.transitions
         out.tables["period_stage"] = st.period_stage
-        out.stage_months, out.stages = st.months, st
+        out.stage_months = st.months
         out.notes.extend(st.notes)
     else:
         out.notes.append(
@@ -173,10 +170,6 @@ def estimate(
         )
     )
     return out, log
-
-
-def _fmt(x: float) -> float:
-    return float(f"{x:.10g}")
 
 
 # ----------------------------------------------------------------- density and visits
@@ -211,7 +204,7 @@ def _density(ctx: _Ctx, out: Estimates) -> np.ndarray:
         rows.append(
             {
                 "period": period,
-                "mean_mentions": _fmt(min(value / ctx.multiplier, 50.0)),
+                "mean_mentions": fmt(min(value / ctx.multiplier, 50.0)),
                 "source": ctx.source,
                 "note": "mined: mentions per note"
                 + ("" if c.complete_notes else " (zero-truncated Poisson)"),
@@ -243,7 +236,7 @@ def _visits(ctx: _Ctx, out: Estimates, lam: np.ndarray) -> None:
                 {
                     "period": period,
                     "note_type": nt,
-                    "visits_per_year": _fmt(min(value, 52.0)),
+                    "visits_per_year": fmt(min(value, 52.0)),
                     "source": ctx.source if mined else b.source,
                     "note": "mined: notes per patient-year of follow-up"
                     if mined
@@ -317,7 +310,7 @@ def _emission(ctx: _Ctx, out: Estimates) -> None:
                     {
                         "stage": stage,
                         "domain": dom,
-                        "proportion": _fmt(share[d]),
+                        "proportion": fmt(share[d]),
                         "source": ctx.source if mined[d] else base_share[(stage, dom)].source,
                         "note": "mined: share of fresh mentions"
                         if mined[d]
@@ -350,7 +343,7 @@ def _emission(ctx: _Ctx, out: Estimates) -> None:
                     {
                         "stage": stage,
                         "symptom": v.symptoms[j],
-                        "prevalence": _fmt(wj),
+                        "prevalence": fmt(wj),
                         "source": ctx.source,
                         "note": "mined: relative emission weight within the domain (share of "
                         "fresh mentions), not a patient prevalence"
@@ -428,7 +421,7 @@ def _kernel(ctx: _Ctx, out: Estimates) -> None:
     shrink = ctx.a * unit
     p = (total * p + shrink * base_p) / (total + shrink)
     e = min((total * e + shrink * base_e) / (total + shrink), 1.0 - p)
-    out.parameters = {"symptom_persistence": _fmt(p), "symptom_evolution": _fmt(e)}
+    out.parameters = {"symptom_persistence": fmt(p), "symptom_evolution": fmt(e)}
     out.tables["symptom_transitions"] = _edge_weights(
         ctx, E, keys, w0, sources, n_is, has_edge, p, e, key_active
     )
@@ -506,7 +499,7 @@ def _edge_weights(ctx, E, keys, w0, sources, n_is, has_edge, p, e, key_active): 
                     "from_symptom": v.symptoms[i_],
                     "to_symptom": v.symptoms[j],
                     "stage": "*" if ks is None else v.stages[ks],
-                    "weight": _fmt(min(max(share[m] * scale, 1e-6), 100.0)),
+                    "weight": fmt(min(max(share[m] * scale, 1e-6), 100.0)),
                     "source": ctx.source if mined[m] else sources[q],
                 }
             )
@@ -550,7 +543,7 @@ def _reporters(ctx: _Ctx, out: Estimates) -> None:
                     "stage": stage,
                     "note_type": nt or "*",
                     "reporter": rep_id,
-                    "probability": _fmt(share[m]),
+                    "probability": fmt(share[m]),
                     "source": ctx.source if mined[m] else rep_row.source,
                 }
             )

@@ -7,17 +7,11 @@ from __future__ import annotations
 import numpy as np
 
 from dualalign.mining.aggregate import Counts
-from dualalign.mining.suppress import Log, categorical, proportion
+from dualalign.mining.suppress import Log, Row, categorical, fmt, proportion
 from dualalign.mining.terms import Vocabulary
 from dualalign.ontology.model import DiseaseModel
 
 __all__ = ["estimate_personas"]
-
-Row = dict[str, object]
-
-
-def _fmt(x: float) -> float:
-    return float(f"{x:.10g}")
 
 
 def estimate_personas(
@@ -68,7 +62,7 @@ def estimate_personas(
                     "population": pop,
                     "attribute": attr,
                     "category": cat,
-                    "probability": _fmt(share[m]),
+                    "probability": fmt(share[m]),
                     "source": source if mined[m] else base[cat].source,
                 }
             )
@@ -102,7 +96,7 @@ def estimate_personas(
         if not ok:
             log.cell("risk_factor_prevalence.csv", cell)
         new = _as_row(prev)
-        new["prevalence"] = _fmt(value)
+        new["prevalence"] = fmt(value)
         if ok:
             new["source"], new["note"] = source, "mined: share of patients"
         rf_rows.append(new)

@@ -32,12 +32,11 @@ import numpy as np
 from scipy.optimize import minimize
 
 from dualalign.mining.aggregate import Counts
-from dualalign.mining.suppress import Log, categorical
+from dualalign.mining.suppress import Log, Row, categorical, fmt
 from dualalign.ontology.model import DiseaseModel
 
 __all__ = ["StageEstimates", "estimate_stages"]
 
-Row = dict[str, object]
 _MLE_NOTE = "mined: maximum likelihood over stage steps"
 
 
@@ -50,9 +49,6 @@ class StageEstimates:
     period_stage: list[Row]
     months: dict[str, float]
     notes: list[str]
-    #: the fitted matrices, for callers that compare them (rows and columns: ``stages``)
-    P: np.ndarray
-    pi: np.ndarray
 
 
 @dataclass
@@ -64,10 +60,6 @@ class _Free:
 
     def rows(self) -> list[int]:
         return [i for i in range(self.value.shape[0]) if self.free[i].any()]
-
-
-def _fmt(x: float) -> float:
-    return float(f"{x:.10g}")
 
 
 def _softmax_rows(free: _Free, x: np.ndarray) -> np.ndarray:
@@ -250,13 +242,13 @@ def estimate_stages(
                 {
                     "from_stage": stages[fi],
                     "to_stage": stages[tj],
-                    "probability": _fmt(P[fi, tj]),
+                    "probability": fmt(P[fi, tj]),
                     "source": source if mined or base is None else base.source,
                     "note": _MLE_NOTE if mined else "",
                 }
             )
     months = {
-        stages[i]: _fmt(12.0 / (1.0 - P[i, i])) for i in range(S) if Pf.free[i, i] and P[i, i] < 1.0
+        stages[i]: fmt(12.0 / (1.0 - P[i, i])) for i in range(S) if Pf.free[i, i] and P[i, i] < 1.0
     }
     rows: list[Row] = []
     cols = [pos[s] for s in ps_stages]
@@ -286,7 +278,7 @@ def estimate_stages(
                 {
                     "period": period,
                     "stage": st,
-                    "probability": _fmt(share[m_i]),
+                    "probability": fmt(share[m_i]),
                     "source": source if mined_mask[m_i] or base_row is None else base_row.source,
                     "note": (
                         ""
@@ -297,4 +289,4 @@ def estimate_stages(
                     ),
                 }
             )
-    return StageEstimates(transitions, rows, months, notes, P, pi)
+    return StageEstimates(transitions, rows, months, notes)

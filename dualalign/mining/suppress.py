@@ -14,7 +14,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["Log", "categorical", "proportion", "rate"]
+__all__ = ["Log", "Row", "categorical", "fmt", "proportion", "rate"]
+
+#: one row of a mined table (CSV columns, with ``source`` and ``note``)
+Row = dict[str, object]
+
+
+def fmt(x: float) -> float:
+    """A mined number as written: 10 significant digits."""
+    return float(f"{x:.10g}")
 
 
 @dataclass
