@@ -20,6 +20,8 @@ __all__ = [
     "render_request",
     "render_sentence_request",
     "reporter_clause",
+    "sentence_request_parts",
+    "term_request",
 ]
 
 
@@ -176,8 +178,16 @@ def _history(task: NoteTask, vocab: Vocabulary, term: str | None) -> list[str]:
     return [str(vocab.risk_factors.get(rf, {}).get("prompt_phrase") or rf.replace("_", " "))]
 
 
-def render_sentence_request(task: NoteTask, vocab: Vocabulary, term: str | None) -> str:
-    """The human turn asking for one sentence: documenting ``term``, or a routine one."""
+def term_request(term: str, vocab: Vocabulary) -> str:
+    """How a one-sentence request names a term: its preferred label and a short gloss (small
+    models then write the label, and the check accepts any phrasing)."""
+    return f"{_term(term, vocab, 0)} ({_gloss(term, vocab)})"
+
+
+def sentence_request_parts(
+    task: NoteTask, vocab: Vocabulary, term: str | None
+) -> tuple[str, str, str]:
+    """The one-sentence request as (context head, what to document, style)."""
     note = str(vocab.note_types.get(task.visit.note_type, {}).get("label", task.visit.note_type))
     parts = [f"{note[:1].upper()}{note[1:]}"]
     history: list[str] = []
@@ -199,8 +209,13 @@ def render_sentence_request(task: NoteTask, vocab: Vocabulary, term: str | None)
             else "a routine finding with no symptoms"
         )
     else:
-        # the preferred label: small models then write it, and the check accepts any phrasing
         before, after = reporter_clause(task, vocab, term)
-        what = f"{before}{_term(term, vocab, 0)} ({_gloss(term, vocab)}){after}"
+        what = f"{before}{term_request(term, vocab)}{after}"
     style = _SHORT_STYLES[(task.style + sum(map(ord, term or ""))) % len(_SHORT_STYLES)]
+    return head, what, style
+
+
+def render_sentence_request(task: NoteTask, vocab: Vocabulary, term: str | None) -> str:
+    """The human turn asking for one sentence: documenting ``term``, or a routine one."""
+    head, what, style = sentence_request_parts(task, vocab, term)
     return f"{head} Document: {what}. Style: {style}."

@@ -25,7 +25,7 @@ __all__ = [
 
 NARRATIVE_VERSION = "narrative-v2"
 SENTENCE_VERSION = "sentence-v4"
-STYLE_SENTENCE_VERSION = "style-sentence-v2"
+STYLE_SENTENCE_VERSION = "style-sentence-v3"
 UNCONSTRAINED_VERSION = "unconstrained-v1"
 ANNOTATION_VERSION = "annotation-v1"
 
@@ -137,17 +137,17 @@ _STYLE_SYSTEM = (
 def style_sentence_prompt(examples: list[tuple[str, str]]) -> ChatPromptTemplate:
     """A one-sentence prompt whose worked examples are the user's own gold sentences.
 
-    Each example is ``(what, sentence)``: the turn asks, in the shape of a real request, to
-    document ``what`` (the label's name, or a routine finding), and the answer is the gold
-    sentence, so the writer learns both the request-to-sentence mapping and real note style.
+    Each example is ``(request, sentence)``: a request in the shape of the real one (the same
+    note and patient, then what the gold sentence documents) answered by the gold sentence, so
+    the writer learns both the request-to-sentence mapping and real note style.
     """
 
     def esc(text: str) -> str:
         return text.replace("{", "{{").replace("}", "}}")
 
     messages: list[tuple[str, str]] = [("system", _STYLE_SYSTEM)]
-    for what, sentence in examples:
-        messages.append(("human", esc(f"Clinical note. Document: {what}. Style: as in the notes.")))
+    for request, sentence in examples:
+        messages.append(("human", esc(request)))
         messages.append(("ai", esc(sentence)))
     messages.append(("human", "{request}"))
     return ChatPromptTemplate.from_messages(messages)

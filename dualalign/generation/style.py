@@ -1,5 +1,5 @@
-"""Style from the user's own gold: few-shot examples with the planned label, and a guard that
-no kept sentence copies an 8-word run of any example."""
+"""Style from the user's own gold: few-shot examples with the planned label (and, first, the
+planned term), and a guard that no kept sentence copies an 8-word run of any example."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ import numpy as np
 from langchain_core.prompts import ChatPromptTemplate
 
 from dualalign.errors import ConfigError
+from dualalign.generation.context import term_request
+from dualalign.generation.cues import affirmed
 from dualalign.generation.prompts import SENTENCE_PROMPT, style_sentence_prompt
 from dualalign.generation.vocabulary import Vocabulary
 from dualalign.sentence_table import read_sentence_table
@@ -38,7 +40,13 @@ def shared_ngram(text: str, others: Sequence[str], n: int = COPY_NGRAM) -> bool:
 
 
 class StyleExamples:
-    """Gold sentences by label, to show the writer how the user's notes read."""
+    """Gold sentences by label, to show the writer how the user's notes read.
+
+    Examples are chosen for the planned term first: gold sentences of the planned label that
+    express that term (any lexicon phrasing), then others of the label. Each example's request
+    has the real request's shape (the same note, patient and phase, then what the gold
+    sentence documents), so the writer sees the context is context and not text to copy.
+    """
 
     def __init__(self, by_label: dict[str, list[str]]) -> None:
         self.by_label = {k: sorted(set(v)) for k, v in by_label.items() if v}
@@ -46,6 +54,7 @@ class StyleExamples:
         for sentences in self.by_label.values():
             for s in sentences:
                 self._grams |= _ngrams(s, COPY_NGRAM)
+        self._terms: dict[str, tuple[str, ...]] = {}
 
     @classmethod
     def from_file(
@@ -75,26 +84,63 @@ class StyleExamples:
     def __len__(self) -> int:
         return sum(len(v) for v in self.by_label.values())
 
-    def pick(self, label: str, seed: int, k: int) -> list[str]:
-        """Up to ``k`` examples with ``label``, chosen by ``seed``."""
+    def terms_of(self, sentence: str, label: str, vocab: Vocabulary) -> tuple[str, ...]:
+        """The lexicon terms of ``label`` that a gold sentence expresses (cached)."""
+        if sentence not in self._terms:
+            self._terms[sentence] = tuple(
+                sym
+                for sym, lab in sorted(vocab.symptom_label.items())
+                if lab == label and any(affirmed(ph, sentence) for ph in vocab.phrases(sym))
+            )
+        return self._terms[sentence]
+
+    def pick(
+        self,
+        label: str,
+        seed: int,
+        k: int,
+        term: str | None = None,
+        vocab: Vocabulary | None = None,
+    ) -> list[str]:
+        """Up to ``k`` examples with ``label``, chosen by ``seed``; with a ``term`` (and the
+        vocabulary), those expressing it come first."""
         pool = self.by_label.get(label, [])
         if not pool or k <= 0:
             return []
         rng = np.random.default_rng(seed)
-        idx = rng.choice(len(pool), size=min(k, len(pool)), replace=False)
-        return [pool[int(i)] for i in idx]
+        order = [pool[int(i)] for i in rng.permutation(len(pool))]
+        if term is not None and vocab is not None:
+            order.sort(key=lambda s: term not in self.terms_of(s, label, vocab))  # stable
+        return order[:k]
 
-    def prompt(self, label: str, seed: int, k: int, vocab: Vocabulary) -> ChatPromptTemplate:
-        """The one-sentence prompt with this label's examples (the fixed one if it has none)."""
-        chosen = self.pick(label, seed, k)
+    def _what(self, sentence: str, label: str, vocab: Vocabulary) -> str:
+        if label == "none":
+            return ROUTINE
+        terms = self.terms_of(sentence, label, vocab)
+        if terms:
+            return term_request(terms[0], vocab)
+        return str(vocab.labels.get(label, {}).get("label", label.replace("_", " ")))
+
+    def prompt(
+        self,
+        label: str,
+        seed: int,
+        k: int,
+        vocab: Vocabulary,
+        term: str | None = None,
+        head: str = "Clinical note.",
+    ) -> ChatPromptTemplate:
+        """The one-sentence prompt with this label's examples (the fixed one if it has none),
+        each asked for in the request's shape under ``head``."""
+        chosen = self.pick(label, seed, k, term, vocab)
         if not chosen:
             return SENTENCE_PROMPT
-        what = (
-            ROUTINE
-            if label == "none"
-            else str(vocab.labels.get(label, {}).get("label", label.replace("_", " ")))
+        return style_sentence_prompt(
+            [
+                (f"{head} Document: {self._what(s, label, vocab)}. Style: as in the notes.", s)
+                for s in chosen
+            ]
         )
-        return style_sentence_prompt([(what, s) for s in chosen])
 
     def copies(self, text: str) -> bool:
         """Whether ``text`` shares an 8-word run with any example."""

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from dualalign.generation.annotate import split_sentences
 from dualalign.generation.calls import Caller, Meter
-from dualalign.generation.context import NoteTask, render_request, render_sentence_request
+from dualalign.generation.context import (
+    NoteTask,
+    render_request,
+    render_sentence_request,
+    sentence_request_parts,
+)
 from dualalign.generation.modes import Mode
 from dualalign.generation.prompts import (
     NARRATIVE_PROMPT,
@@ -52,9 +57,10 @@ class Writer:
             text = self.caller.text(UNCONSTRAINED_PROMPT, inputs, seed, meter, one_line=True)
         else:
             prompt = SENTENCE_PROMPT
+            head = sentence_request_parts(task, self.vocab, item)[0]
             if self.style is not None:
                 label = self.vocab.planned_label(item, task.reporter_of(item)) if item else "none"
-                prompt = self.style.prompt(label, seed, self.style_k, self.vocab)
+                prompt = self.style.prompt(label, seed, self.style_k, self.vocab, item, head)
             inputs = {"request": render_sentence_request(task, self.vocab, item)}
             text = self.caller.text(prompt, inputs, seed, meter, one_line=True)
         found = split_sentences(text)

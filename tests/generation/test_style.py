@@ -54,3 +54,35 @@ def test_bad_style_files_fail_in_one_line(tmp_path, alz_graph):
     nolabel.write_text("sentence\nSomething.\n")
     with pytest.raises(ConfigError, match="missing column"):
         StyleExamples.from_file(nolabel, labels)
+
+
+def test_examples_for_the_planned_term_come_first_in_the_requests_shape(tmp_path, alz_graph):
+    vocab = Vocabulary.from_graph(alz_graph)
+    path = tmp_path / "gold.csv"
+    path.write_text(
+        "sentence,label\n"
+        "Pt got lost driving home from the pharmacy she has used for years.,cognitive_impairment\n"
+        "MoCA 21/30 with poor delayed recall.,cognitive_impairment\n"
+        "Misplaces her glasses and keys daily.,cognitive_impairment\n"
+        "Word-finding pauses in conversation.,cognitive_impairment\n"
+        "BP 124/70.,none\n"
+    )
+    style = StyleExamples.from_file(path, list(vocab.labels))
+    lost = "getting_lost_driving"
+    assert lost in style.terms_of(
+        "Pt got lost driving home from the pharmacy she has used for years.",
+        "cognitive_impairment",
+        vocab,
+    )
+    for seed in range(10):  # whatever the seed, the sentence expressing the term leads
+        assert style.pick("cognitive_impairment", seed, 2, lost, vocab)[0].startswith("Pt got lost")
+    assert len({style.pick("cognitive_impairment", s, 1)[0] for s in range(20)}) > 1
+    head = "Memory clinic note, 80-year-old woman (she), in the year of diagnosis."
+    prompt = style.prompt("cognitive_impairment", 3, 2, vocab, lost, head)
+    turns = prompt.format_messages(request="REQUEST")
+    asks = [m.content for m in turns if m.type == "human"]
+    assert asks[-1] == "REQUEST"
+    assert all(a.startswith(head + " Document: ") for a in asks[:-1])
+    assert vocab.phrases(lost)[0] in asks[0]  # the term the gold sentence expresses
+    routine = style.prompt("none", 3, 2, vocab, None, head).format_messages(request="R")
+    assert "a routine finding with no symptoms" in routine[1].content
