@@ -1,10 +1,11 @@
-"""The paper's comparison on the bundled demo gold set: the four generation modes, three
-generation seeds each, evaluated against gold-only with ``dualalign evaluate``.
-
-Runs the README recipe as a user would (CLI subprocesses, a shared data folder so the graph and
-model conversion happen once) and prints the evaluation's table of macro-F1 by condition::
+"""The paper's comparison on the bundled demo gold set, as a user runs it: one
+``dualalign experiment`` (four modes x three generation seeds, TF-IDF and frozen-MiniLM
+classifiers, intervals and paired tests), then the time it took and the headline numbers::
 
     python bench/paper_comparison.py --work runs/paper
+
+A rerun in the same folder resumes the finished runs (and the LLM cache answers repeated
+calls), so the printed time is only the first run's when the folder is new.
 """
 
 from __future__ import annotations
@@ -18,66 +19,48 @@ from typing import Annotated
 
 import typer
 
-MODES = ("dualalign", "persona-only", "trajectory-only", "unconstrained")
-
-
-def _cli(*args: str) -> None:
-    exe = Path(sys.executable).with_name("dualalign")
-    subprocess.run([str(exe), *args], check=True)
-
 
 def main(
-    work: Annotated[Path, typer.Option(help="Folder for the runs and the report.")] = Path(
-        "runs/paper"
-    ),
-    patients: Annotated[int, typer.Option(help="Patients per run.")] = 20,
+    work: Annotated[Path, typer.Option(help="Experiment folder.")] = Path("runs/paper"),
+    patients: Annotated[int, typer.Option(help="Patients per run.")] = 8,
     seeds: Annotated[str, typer.Option(help="Generation seeds.")] = "1,2,3",
-    classifier: Annotated[str, typer.Option(help="Classifier.")] = "tfidf-lr",
+    classifiers: Annotated[str, typer.Option(help="Classifiers.")] = "tfidf-lr,embed-lr",
 ) -> None:
+    exe = Path(sys.executable).with_name("dualalign")
     t0 = time.perf_counter()
-    runs = []
-    for mode in MODES:
-        for seed in seeds.split(","):
-            out = work / f"{mode}-s{seed}"
-            if (
-                not (out / "manifest.json").is_file()
-                or json.loads((out / "manifest.json").read_text()).get("status") != "complete"
-            ):
-                _cli(
-                    "generate",
-                    "--patients",
-                    str(patients),
-                    "--mode",
-                    mode,
-                    "--llm",
-                    "local",
-                    "--seed",
-                    seed,
-                    "--out",
-                    str(out),
-                )
-            runs += ["--run", f"{mode}={out}"]
-    generated = time.perf_counter() - t0
-    report = work / "evaluation"
-    _cli(
-        "evaluate",
-        "--demo",
-        *runs,
-        "--classifier",
-        classifier,
-        "--synthetic-weight",
-        "0.3,1",
-        "--curate",
-        "--out",
-        str(report),
+    subprocess.run(
+        [
+            str(exe),
+            "experiment",
+            "--demo",
+            "--out",
+            str(work),
+            "--patients",
+            str(patients),
+            "--gen-seeds",
+            seeds,
+            "--classifiers",
+            classifiers,
+        ],
+        check=True,
     )
-    data = json.loads((report / "report.json").read_text())
-    print(f"generation {generated:.0f} s, evaluation {data['result']['seconds']} s")
-    print(f"{'condition':<40} {'macro-F1':>9} {'sd':>6} {'n':>3}")
-    for c in data["result"]["conditions"]:
-        if c["gold_patients"] == "all":
-            f1 = c["macro_f1"]
-            print(f"{c['name']:<40} {f1['mean']:>9.3f} {f1['std']:>6.3f} {c['n']:>3}")
+    wall = time.perf_counter() - t0
+    data = json.loads((work / "report.json").read_text())
+    s = data["seconds"]
+    print(
+        f"wall {wall / 60:.1f} min (generation {s['generation']:.0f} s, evaluation "
+        f"{s['evaluation']:.0f} s); budget 15 min: {'within' if wall < 900 else 'OVER'}"
+    )
+    for clf, r in data["result"]["classifiers"].items():
+        print(f"\n{clf}")
+        for name in ["gold only", *data["runs"]]:
+            c = r["conditions"][name]
+            print(f"  {name:<18} {c['mean']:.3f} [{c['low']:.3f}, {c['high']:.3f}]")
+        for c in r["comparisons"]:
+            print(
+                f"  {c['a']} - {c['b']}: {100 * c['diff']:+.1f} points "
+                f"[{100 * c['low']:+.1f}, {100 * c['high']:+.1f}], p {c['p']:.3f}: {c['verdict']}"
+            )
 
 
 if __name__ == "__main__":

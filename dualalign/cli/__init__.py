@@ -8,6 +8,7 @@ from importlib.metadata import version as _dist_version
 from dualalign.cli._app import app, console, printable, run
 from dualalign.cli.annotate import annotate_command
 from dualalign.cli.evaluate import curate_command, evaluate_command, report_command
+from dualalign.cli.experiment import experiment_command
 from dualalign.cli.export import export_command
 from dualalign.cli.generate import generate_command
 from dualalign.cli.graph import graph_app
@@ -26,6 +27,7 @@ app.command("walk")(walk_command)
 app.command("generate")(generate_command)
 app.command("annotate")(annotate_command)
 app.command("evaluate")(evaluate_command)
+app.command("experiment")(experiment_command)
 app.command("report")(report_command)
 app.command("curate")(curate_command)
 app.command("mine")(mine_command)

@@ -23,6 +23,11 @@ TextColumn = Annotated[str | None, typer.Option(help="Gold text column.")]
 LabelColumn = Annotated[str, typer.Option(help="Gold label column.")]
 PatientColumn = Annotated[str, typer.Option(help="Gold patient column.")]
 Disease = Annotated[str, typer.Option(help="Knowledge base whose labels and stages to use.")]
+DemoFlag = Annotated[bool, typer.Option("--demo", help="Use the bundled fictional demo gold set.")]
+TestFraction = Annotated[float, typer.Option(help="Share of gold patients held out.")]
+TestPatients = Annotated[
+    str | None, typer.Option(help="Held-out patient ids, comma-separated (fixed split).")
+]
 
 
 def _numbers(
@@ -75,9 +80,7 @@ def _gold(
 def evaluate_command(
     out: Annotated[Path, typer.Option(help="Report folder (report.md, report.json, plots).")],
     gold: Annotated[Path | None, typer.Option(help=_GOLD_HELP)] = None,
-    demo: Annotated[
-        bool, typer.Option("--demo", help="Use the bundled fictional demo gold set.")
-    ] = False,
+    demo: DemoFlag = False,
     run: Annotated[
         list[str] | None,
         typer.Option(
@@ -95,10 +98,8 @@ def evaluate_command(
     curate: Annotated[
         bool, typer.Option("--curate", help="Also mix only the sentences gold agrees with.")
     ] = False,
-    test_fraction: Annotated[float, typer.Option(help="Share of gold patients held out.")] = 0.3,
-    test_patients: Annotated[
-        str | None, typer.Option(help="Held-out patient ids, comma-separated (fixed split).")
-    ] = None,
+    test_fraction: TestFraction = 0.3,
+    test_patients: TestPatients = None,
     text_column: TextColumn = None,
     label_column: LabelColumn = "label",
     patient_column: PatientColumn = "patient_id",

@@ -62,6 +62,8 @@ class TfidfLR:
     """Word 1-2 grams and character 2-5 grams, TF-IDF, logistic regression."""
 
     name = "tfidf-lr"
+    #: whether the seed changes the fitted model (newton-cg logistic regression: no)
+    seeded: ClassVar[bool] = False
 
     def __init__(self, seed: int = 0) -> None:
         self.seed = seed
@@ -127,6 +129,7 @@ class EmbedLR:
     """Frozen sentence embeddings + logistic regression."""
 
     name = "embed-lr"
+    seeded: ClassVar[bool] = False
 
     def __init__(self, seed: int = 0) -> None:
         self.seed = seed
@@ -150,6 +153,7 @@ class FineTune:
     """
 
     name = "finetune"
+    seeded: ClassVar[bool] = True
 
     def __init__(self, seed: int = 0, epochs: int = 4, batch_size: int = 32) -> None:
         self.seed, self.epochs, self.batch_size = seed, epochs, batch_size
