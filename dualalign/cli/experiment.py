@@ -98,6 +98,13 @@ def experiment_command(
     style: Annotated[
         bool, typer.Option(help="Show the writer training-gold sentences as style examples.")
     ] = True,
+    balance_labels: Annotated[
+        bool,
+        typer.Option(
+            help="Plan every mode's labels to the training gold's symptom-label mix (needs "
+            "--style)."
+        ),
+    ] = True,
     llm: Annotated[Backend, typer.Option(help="LLM back-end.")] = Backend.LOCAL,
     model: Annotated[str | None, typer.Option(help="Model name (openai back-end).")] = None,
     base_url: Annotated[
@@ -106,7 +113,7 @@ def experiment_command(
     concurrency: Annotated[int, typer.Option(min=1, max=256, help="Parallel LLM calls.")] = 1,
     max_attempts: Annotated[
         int, typer.Option(help="Generations per planned sentence before it counts as failed.")
-    ] = 2,
+    ] = 3,
     text_column: TextColumn = None,
     label_column: LabelColumn = "label",
     patient_column: PatientColumn = "patient_id",
@@ -169,6 +176,7 @@ def experiment_command(
             seed=seed,
             mode=Mode(mode),
             style_examples=str(style_file) if style else None,
+            balance_labels=balance_labels and style,
             backend=llm,
             model=model,
             base_url=base_url,
@@ -220,6 +228,7 @@ def experiment_command(
             "test_fraction": test_fraction,
             "validation_fraction": validation_fraction,
             "style_examples": "training gold" if style else None,
+            "balance_labels": balance_labels and style,
         },
         "gold": {
             "path": "demo (dualalign/data/demo_gold.csv)" if demo else gold_set.path,

@@ -166,6 +166,13 @@ def generate_command(
             "'label'): each sentence's few-shot examples are gold sentences with its label."
         ),
     ] = None,
+    balance_labels: Annotated[
+        bool,
+        typer.Option(
+            help="Choose visits and terms so the planned labels follow the symptom-label mix "
+            "of --style-examples (every term still comes from the walked visit)."
+        ),
+    ] = False,
     max_terms: Annotated[int, typer.Option(help="Planned terms per note (1-50).")] = 4,
     fmt: Annotated[
         Format,
@@ -231,12 +238,18 @@ def generate_command(
             f"--trajectories {trajectories}: no such file or folder; write one with "
             "`dualalign walk --out FILE.jsonl`"
         )
+    if balance_labels and style_examples is None:
+        raise ConfigError(
+            "--balance-labels follows the label mix of your gold; give it with "
+            "--style-examples FILE"
+        )
     req = _request(
         patients=patients,
         population=population,
         seed=seed,
         notes_per_patient=_notes_per_patient(notes_per_patient),
         style_examples=str(style_examples) if style_examples else None,
+        balance_labels=balance_labels,
         max_terms=max_terms,
         fmt=fmt,
         trajectories=str(trajectories) if trajectories else None,

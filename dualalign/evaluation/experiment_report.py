@@ -161,7 +161,12 @@ def write_experiment_report(out: Path, data: dict[str, Any]) -> None:
         f"- Writer: {writer['backend']} model {writer['model']}; "
         f"{settings['patients_per_run']} patients per run; generation seeds "
         f"{', '.join(map(str, settings['generation_seeds']))}; style examples: "
-        f"{settings['style_examples'] or 'none'}.",
+        f"{settings['style_examples'] or 'none'}; planned labels "
+        + (
+            "balanced to the training gold's symptom-label mix."
+            if settings.get("balance_labels")
+            else "as walked."
+        ),
         f"- Gold: {g['path']}; {g['train_sentences']} training sentences from "
         f"{g['train_patients']} patients ({len(g['validation_patients'])} of them the validation "
         f"split), {g['test_sentences']} test sentences from {len(g['test_patients'])} patients "

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from dualalign.generation.modes import FORMATS, MODES, Format, Mode
-from dualalign.generation.prompts import STYLES
+from dualalign.generation.prompts import ROUTINE, STYLES
 from dualalign.generation.vocabulary import Vocabulary
 from dualalign.types import Persona, Visit
 
@@ -140,11 +140,17 @@ def _pick(seed: int, salt: str, n: int) -> int:
     return int(digest[:8], 16) % max(1, n)
 
 
+def _knows_persona(task: NoteTask) -> bool:
+    return task.mode in ("dualalign", "persona-only")
+
+
 def _relative(task: NoteTask, vocab: Vocabulary, salt: str) -> str:
     """Which relative or caregiver reports: one of the family reporter's prompt phrases,
-    'spouse' turned into husband or wife, and no spouse for a widowed persona."""
+    'spouse' turned into husband or wife (where the mode knows the persona), and no spouse
+    for a widowed persona."""
+    sex = task.persona.sex if _knows_persona(task) else ""
     options = [
-        _SPOUSE.get(task.persona.sex, "partner") if p == "spouse" else str(p)
+        _SPOUSE.get(sex, "spouse") if p == "spouse" else str(p)
         for p in vocab.reporters.get("family", {}).get("prompt_phrases", ["family member"])
         if not (p == "spouse" and "widowhood" in task.persona.risk_factors)
     ] or ["family member"]
@@ -153,15 +159,17 @@ def _relative(task: NoteTask, vocab: Vocabulary, salt: str) -> str:
 
 def reporter_clause(task: NoteTask, vocab: Vocabulary, term: str) -> tuple[str, str]:
     """Who reports the planned term, as words before and after it in the request: ("her
-    daughter reports ", "") , ("she reports ", "") or ("", ", observed at the visit")."""
+    daughter reports ", "") , ("she reports ", "") or ("", ", observed at the visit"). A mode
+    without the persona says "the patient's" and "the patient" instead."""
     reporter = task.reporter_of(term)
     if reporter is None or reporter not in vocab.reporters:
         return "", ""
+    sex = task.persona.sex if _knows_persona(task) else ""
     if vocab.reporter_label.get(reporter):  # a relative's report
-        own = _POSSESSIVE.get(task.persona.sex, "their")
+        own = _POSSESSIVE.get(sex, "the patient's")
         return f"{own} {_relative(task, vocab, term)} reports ", ""
     if reporter == "patient":
-        return f"{_PRONOUN.get(task.persona.sex, 'the patient')} reports ", ""
+        return f"{_PRONOUN.get(sex, 'the patient')} reports ", ""
     return "", ", observed at the visit"
 
 
@@ -204,9 +212,9 @@ def sentence_request_parts(
     # sentence, which then documents (and is labelled as) something that was not planned
     if term is None:
         what = (
-            f"a routine line about {history[0]}, no symptoms"
+            f"a routine line about {history[0]} (vitals, a medication or the plan)"
             if history
-            else "a routine finding with no symptoms"
+            else ROUTINE
         )
     else:
         before, after = reporter_clause(task, vocab, term)

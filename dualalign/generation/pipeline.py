@@ -25,7 +25,7 @@ from dualalign.generation.config import GenerationSettings
 from dualalign.generation.context import NoteTask
 from dualalign.generation.journal import Journal
 from dualalign.generation.models import build_models, use_cache
-from dualalign.generation.modes import Format
+from dualalign.generation.modes import Format, Mode
 from dualalign.generation.on_ray import RayPlan, on_ray
 from dualalign.generation.prompts import (
     ANNOTATION_VERSION,
@@ -36,7 +36,7 @@ from dualalign.generation.prompts import (
 )
 from dualalign.generation.runner import Progress, Runner, tasks_to_retry, threaded
 from dualalign.generation.style import StyleExamples
-from dualalign.generation.tasks import build_tasks
+from dualalign.generation.tasks import LabelBalance, build_tasks
 from dualalign.generation.vocabulary import Vocabulary
 from dualalign.generation.worker import TaskWorker
 from dualalign.graph.data import GraphData
@@ -86,6 +86,8 @@ class RunRequest(BaseModel):
     trajectories: str | None = None
     #: a gold table whose sentences, by label, are the writer's few-shot examples
     style_examples: str | None = None
+    #: plan visits, terms and labels to follow the style gold's symptom-label mix
+    balance_labels: bool = False
     llm: LLMSpec = LLMSpec()
     generation: GenerationSettings = GenerationSettings()
 
@@ -131,6 +133,10 @@ def _trajectories(req: RunRequest, graph: GraphData) -> list[Trajectory]:
     people = sample_personas(
         PersonaDistributions.from_graph(graph), req.population, req.patients, req.seed
     )
+    if req.generation.mode == Mode.TRAJECTORY_ONLY:
+        # trajectory alignment without persona alignment: the population-level walk, which
+        # no persona's risk factors modify (the text does not show the persona either)
+        people = [p.model_copy(update={"risk_factors": ()}) for p in people]
     return list(simulate(snapshot, people, req.seed))
 
 
@@ -155,6 +161,16 @@ def prepare_tasks(req: RunRequest, graph: GraphData) -> list[NoteTask]:
     trajectories = _trajectories(req, graph)
     vocab = Vocabulary.from_graph(graph)
     focus = [label for label in vocab.labels if label != "none"]
+    balance = None
+    if req.balance_labels:
+        style, _ = _style(req, vocab)
+        if style is None:
+            raise ConfigError(
+                "--balance-labels follows the label mix of your gold; give it with "
+                "--style-examples FILE"
+            )
+        mix = {label: len(style.by_label.get(label, [])) for label in focus}
+        balance = LabelBalance(mix, vocab.planned_label)
     return build_tasks(
         trajectories,
         req.generation.mode,
@@ -164,6 +180,7 @@ def prepare_tasks(req: RunRequest, graph: GraphData) -> list[NoteTask]:
         focus,
         sorted(vocab.symptoms),
         req.fmt,
+        balance,
     )
 
 

@@ -14,6 +14,7 @@ __all__ = [
     "ANNOTATION_VERSION",
     "NARRATIVE_PROMPT",
     "NARRATIVE_VERSION",
+    "ROUTINE",
     "SENTENCE_PROMPT",
     "SENTENCE_VERSION",
     "STYLES",
@@ -23,9 +24,13 @@ __all__ = [
     "style_sentence_prompt",
 ]
 
+#: How a one-sentence request asks for a line without symptoms. Not "no symptoms": small
+#: models copy those words into the line, and real routine lines never say them.
+ROUTINE = "a routine line: vitals, a medication or the plan"
+
 NARRATIVE_VERSION = "narrative-v2"
-SENTENCE_VERSION = "sentence-v4"
-STYLE_SENTENCE_VERSION = "style-sentence-v3"
+SENTENCE_VERSION = "sentence-v5"
+STYLE_SENTENCE_VERSION = "style-sentence-v4"
 UNCONSTRAINED_VERSION = "unconstrained-v1"
 ANNOTATION_VERSION = "annotation-v1"
 
@@ -93,7 +98,7 @@ SENTENCE_PROMPT = ChatPromptTemplate.from_messages(
         (
             "human",
             "Primary care note, 70-year-old man (he). Document: a routine line about hx of "
-            "HTN, no symptoms. Style: terse, abbreviations.",
+            "HTN (vitals, a medication or the plan). Style: terse, abbreviations.",
         ),
         ("ai", "BP 132/78 on lisinopril, cont current dose, f/u 3 mo."),
         (

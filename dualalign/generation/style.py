@@ -14,14 +14,12 @@ from langchain_core.prompts import ChatPromptTemplate
 from dualalign.errors import ConfigError
 from dualalign.generation.context import term_request
 from dualalign.generation.cues import affirmed
-from dualalign.generation.prompts import SENTENCE_PROMPT, style_sentence_prompt
+from dualalign.generation.prompts import ROUTINE, SENTENCE_PROMPT, style_sentence_prompt
 from dualalign.generation.vocabulary import Vocabulary
 from dualalign.sentence_table import read_sentence_table
 
-__all__ = ["COPY_NGRAM", "ROUTINE", "StyleExamples", "shared_ngram"]
+__all__ = ["COPY_NGRAM", "StyleExamples", "shared_ngram"]
 
-#: How a request names a sentence without symptoms (as the routine request does).
-ROUTINE = "a routine finding with no symptoms"
 
 #: A kept sentence may not share a run of this many words with any style example.
 COPY_NGRAM = 8

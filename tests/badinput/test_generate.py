@@ -34,6 +34,7 @@ CASES = [
     Case("notes-per-patient-zero", _gen("--notes-per-patient", "0"), "--notes-per-patient"),
     Case("notes-per-patient-word", _gen("--notes-per-patient", "many"), "--notes-per-patient"),
     Case("unknown-mode", _gen("--mode", "bogus"), "--mode"),
+    Case("balance-labels-without-gold", _gen("--balance-labels"), "--style-examples"),
     Case("unknown-format", _gen("--format", "html"), "--format"),
     Case("unknown-backend", _gen("--llm", "gpt"), "--llm"),
     Case("unknown-annotator", _gen("--annotator", "human"), "--annotator"),

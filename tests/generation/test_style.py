@@ -85,4 +85,4 @@ def test_examples_for_the_planned_term_come_first_in_the_requests_shape(tmp_path
     assert all(a.startswith(head + " Document: ") for a in asks[:-1])
     assert vocab.phrases(lost)[0] in asks[0]  # the term the gold sentence expresses
     routine = style.prompt("none", 3, 2, vocab, None, head).format_messages(request="R")
-    assert "a routine finding with no symptoms" in routine[1].content
+    assert "a routine line: vitals, a medication or the plan" in routine[1].content
