@@ -102,7 +102,7 @@ def render_request(task: NoteTask, vocab: Vocabulary) -> str:
         )
     else:
         lines.append(f"Note: {note.lower()}.")
-    if task.mode in ("dualalign", "persona-only"):
+    if _knows_persona(task):
         lines.append(f"Patient: {_persona_line(task, vocab)}.")
     else:
         lines.append("Patient: an older adult (say 'the patient').")
@@ -199,7 +199,7 @@ def sentence_request_parts(
     note = str(vocab.note_types.get(task.visit.note_type, {}).get("label", task.visit.note_type))
     parts = [f"{note[:1].upper()}{note[1:]}"]
     history: list[str] = []
-    if task.mode in ("dualalign", "persona-only"):
+    if _knows_persona(task):
         sex = {"female": "woman", "male": "man"}.get(task.persona.sex, "adult")
         history = _history(task, vocab, term)
         pronoun = {"female": " (she)", "male": " (he)"}.get(task.persona.sex, "")
