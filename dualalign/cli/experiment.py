@@ -49,7 +49,8 @@ def _names(option: str, raw: str, known: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _write_split_gold(path: Path, gold: Any) -> None:
-    """The training gold as a CSV (the writer's style examples come from it, never the test)."""
+    """A gold subset as a CSV: the fit patients', whose sentences are the writer's style
+    examples and label-balance target (never the validation or test patients')."""
     import pandas as pd
 
     frame = pd.DataFrame(
@@ -96,7 +97,7 @@ def experiment_command(
         float, typer.Option(help="Share of training patients for validation choices.")
     ] = 0.3,
     style: Annotated[
-        bool, typer.Option(help="Show the writer training-gold sentences as style examples.")
+        bool, typer.Option(help="Show the writer fit-patient gold sentences as style examples.")
     ] = True,
     balance_labels: Annotated[
         bool,
@@ -167,8 +168,10 @@ def experiment_command(
     tests = tuple(p.strip() for p in test_patients.split(",")) if test_patients else ()
     split = split_gold(gold_set, split_seed, test_fraction, validation_fraction, tests)
     out.mkdir(parents=True, exist_ok=True)
-    style_file = out / "gold-train.csv"
-    _write_split_gold(style_file, split.train)
+    # the writer sees only the fit patients: validation choices then score sentences written
+    # without the validation patients' own phrasing, as the test patients' are
+    style_file = out / "gold-fit.csv"
+    _write_split_gold(style_file, split.fit)
 
     requests = {
         (mode, seed): _request(
@@ -227,7 +230,7 @@ def experiment_command(
             "split_seed": split_seed,
             "test_fraction": test_fraction,
             "validation_fraction": validation_fraction,
-            "style_examples": "training gold" if style else None,
+            "style_examples": "fit patients of the training gold" if style else None,
             "balance_labels": balance_labels and style,
         },
         "gold": {

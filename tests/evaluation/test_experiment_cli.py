@@ -30,9 +30,9 @@ def test_experiment_generates_compares_and_reports(run_cli, tmp_path, figures):
     gold = pd.read_csv(DEMO)
     test_p, val_p = set(data["gold"]["test_patients"]), set(data["gold"]["validation_patients"])
     assert test_p and val_p and not test_p & val_p
-    # the writer's style examples come from the training gold only
-    style = pd.read_csv(out / "gold-train.csv")
-    assert set(style["patient_id"].astype(str)) == set(gold["patient_id"]) - test_p
+    # the writer's style examples come from the fit patients only: no test or validation one
+    style = pd.read_csv(out / "gold-fit.csv")
+    assert set(style["patient_id"].astype(str)) == set(gold["patient_id"]) - test_p - val_p
     test = gold[gold["patient_id"].isin(test_p)]
     truth = [str(x) for x in test["label"]]
     r = data["result"]["classifiers"]["tfidf-lr"]
