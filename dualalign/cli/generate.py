@@ -239,10 +239,9 @@ def generate_command(
             "`dualalign walk --out FILE.jsonl`"
         )
     if balance_labels and style_examples is None:
-        raise ConfigError(
-            "--balance-labels follows the label mix of your gold; give it with "
-            "--style-examples FILE"
-        )
+        from dualalign.generation.pipeline import BALANCE_NEEDS_GOLD
+
+        raise ConfigError(BALANCE_NEEDS_GOLD)
     req = _request(
         patients=patients,
         population=population,

