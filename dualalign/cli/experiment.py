@@ -102,8 +102,7 @@ def experiment_command(
     balance_labels: Annotated[
         bool,
         typer.Option(
-            help="Plan every mode's labels to the training gold's symptom-label mix (needs "
-            "--style)."
+            help="Plan every mode's labels to the fit patients' symptom-label mix (needs --style)."
         ),
     ] = True,
     llm: Annotated[Backend, typer.Option(help="LLM back-end.")] = Backend.LOCAL,

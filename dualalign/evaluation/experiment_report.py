@@ -163,7 +163,7 @@ def write_experiment_report(out: Path, data: dict[str, Any]) -> None:
         f"{', '.join(map(str, settings['generation_seeds']))}; style examples: "
         f"{settings['style_examples'] or 'none'}; planned labels "
         + (
-            "balanced to the training gold's symptom-label mix."
+            "balanced to the style examples' (fit patients') symptom-label mix."
             if settings.get("balance_labels")
             else "as walked."
         ),

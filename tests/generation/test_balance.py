@@ -7,10 +7,6 @@ from collections import Counter
 import pytest
 
 from dualalign.generation.tasks import LabelBalance, build_tasks
-from dualalign.generation.vocabulary import Vocabulary
-from dualalign.persona import PersonaDistributions, sample_personas
-from dualalign.types import Trajectory
-from dualalign.walk import TrajectorySnapshot, simulate
 
 #: a target far from what the walks give on their own (few requires_assistance mentions)
 TARGET = {
@@ -23,15 +19,8 @@ TARGET = {
 
 
 @pytest.fixture(scope="module")
-def vocab(alz_graph):
-    return Vocabulary.from_graph(alz_graph)
-
-
-@pytest.fixture(scope="module")
-def trajectories(alz_graph):
-    people = sample_personas(PersonaDistributions.from_graph(alz_graph), "us-ad", 12, 3)
-    snap = TrajectorySnapshot.from_graph(alz_graph)
-    return [Trajectory.model_validate(r) for r in simulate(snap, people, 3)]
+def trajectories(walk):
+    return walk(12, 3)
 
 
 def _tasks(trajectories, vocab, mode, balanced, notes=2):

@@ -14,24 +14,13 @@ from dualalign.generation.context import MODES, render_sentence_request
 from dualalign.generation.grounding import check_note
 from dualalign.generation.journal import Journal
 from dualalign.generation.tasks import build_tasks
-from dualalign.generation.vocabulary import Vocabulary
 from dualalign.generation.worker import TaskWorker
 from dualalign.llm import Backend, Capabilities, ChatLLM, LLMSpec, StructuredMethod
-from dualalign.persona import PersonaDistributions, sample_personas
-from dualalign.types import Trajectory
-from dualalign.walk import TrajectorySnapshot, simulate
 
 
 @pytest.fixture(scope="module")
-def vocab(alz_graph):
-    return Vocabulary.from_graph(alz_graph)
-
-
-@pytest.fixture(scope="module")
-def trajectories(alz_graph):
-    people = sample_personas(PersonaDistributions.from_graph(alz_graph), "us-ad", 3, 1)
-    snap = TrajectorySnapshot.from_graph(alz_graph)
-    return [Trajectory.model_validate(r) for r in simulate(snap, people, 1)]
+def trajectories(walk):
+    return walk(3, 1)
 
 
 def _tasks(trajectories, vocab, mode):

@@ -12,12 +12,6 @@ from dualalign.generation.context import render_sentence_request
 from dualalign.generation.grounding import check_note
 from dualalign.generation.modes import Mode
 from dualalign.generation.pipeline import RunRequest, prepare_tasks
-from dualalign.generation.vocabulary import Vocabulary
-
-
-@pytest.fixture(scope="module")
-def vocab(alz_graph):
-    return Vocabulary.from_graph(alz_graph)
 
 
 def _tasks(alz_graph, mode: str, patients: int = 40):

@@ -8,16 +8,12 @@ import pytest
 from scipy import stats
 
 from dualalign.generation.tasks import build_tasks, pick_visits
-from dualalign.persona import PersonaDistributions, sample_personas
 from dualalign.types import Trajectory
-from dualalign.walk import TrajectorySnapshot, simulate
 
 
 @pytest.fixture(scope="module")
-def trajectories(alz_graph) -> list[Trajectory]:
-    people = sample_personas(PersonaDistributions.from_graph(alz_graph), "us-ad", 400, 11)
-    snap = TrajectorySnapshot.from_graph(alz_graph)
-    return [Trajectory.model_validate(r) for r in simulate(snap, people, 11)]
+def trajectories(walk) -> list[Trajectory]:
+    return walk(400, 11)
 
 
 def _tasks(trajectories, per_patient):
